@@ -1,0 +1,3 @@
+from plenary.cli import main
+
+main()

@@ -1,0 +1,17 @@
+"""The JSON API (/api/v1): thin views that parse, check the caller, call a domain function."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from plenary.api.errors import register_error_handlers
+
+
+def register_api(app: Flask) -> None:
+    from plenary.api import auth, events, health, openapi
+
+    app.register_blueprint(health.blueprint)
+    app.register_blueprint(openapi.blueprint)
+    app.register_blueprint(events.blueprint)
+    app.register_blueprint(auth.blueprint)
+    register_error_handlers(app)

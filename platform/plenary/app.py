@@ -1,0 +1,62 @@
+"""The application factory: settings in, a wired Flask app out. Nothing happens at import."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import socketio as socketio_lib
+from flask import Flask
+
+from plenary.clock import Clock, system_clock
+from plenary.config import Settings, load_settings
+from plenary.extensions import configure_celery, db, redis_store, socketio, task_client
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SOCKETIO_CHANNEL = "plenary-socketio"
+
+
+def build_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Flask:
+    settings = settings or load_settings()
+    app = Flask(
+        "plenary",
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        TESTING=settings.testing,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.public_url.startswith("https://"),
+        SESSION_COOKIE_NAME="plenary_session",
+        MAX_CONTENT_LENGTH=6 * 1024 * 1024,  # the largest CSV import, with room to spare
+        JSON_SORT_KEYS=False,
+    )
+    app.json.ensure_ascii = False
+    app.extensions["plenary.settings"] = settings
+    app.extensions["plenary.clock"] = clock or system_clock
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(message)s")
+
+    db.bind(settings.database_url)
+    redis_url = settings.effective_redis_url
+    redis_store.bind(redis_url)
+    configure_celery(task_client, redis_url)
+    socketio.init_app(
+        app,
+        async_mode="gevent",
+        client_manager=socketio_lib.RedisManager(redis_url, channel=SOCKETIO_CHANNEL),
+        cors_allowed_origins=settings.allowed_origins,
+        max_http_buffer_size=settings.max_socket_message,
+        manage_session=False,
+        ping_interval=20,
+        ping_timeout=20,
+    )
+    app.teardown_appcontext(db.remove)
+
+    from plenary.api import register_api
+    from plenary.web import register_web
+
+    register_api(app)
+    register_web(app)
+    return app

@@ -1,0 +1,1 @@
+"""Who someone is (people, tokens, join links) and what they may do (roles)."""

@@ -1,0 +1,141 @@
+"""Settings, read from the environment once, with embedded defaults for a laptop.
+
+Nothing here connects to anything: it only decides which servers to use. With no variable
+set, Plenary runs on a SQLite file and a private Redis under `var/`, and writes emails to
+`var/outbox/`. A missing SECRET_KEY is generated once and kept under `var/`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+
+class ConfigError(Exception):
+    """A setting is malformed; the message names the setting and what is wrong."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    var_dir: Path
+    database_url: str
+    redis_url: str | None  # None: start (or reach) the embedded Redis under var/
+    smtp_url: str | None  # None: write .eml files to var/outbox/
+    secret_key: str
+    public_url: str
+    mail_from: str = "Plenary <no-reply@plenary.invalid>"
+    log_level: str = "INFO"
+    testing: bool = False
+    # The largest Socket.IO message accepted, in bytes (OWASP: 64 KB or less).
+    max_socket_message: int = 64 * 1024
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def embedded_redis(self) -> bool:
+        return self.redis_url is None
+
+    @property
+    def embedded_redis_socket(self) -> Path:
+        return self.var_dir / "redis.sock"
+
+    @property
+    def effective_redis_url(self) -> str:
+        return self.redis_url or f"unix://{self.embedded_redis_socket}?db=0"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.var_dir / "outbox"
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        parts = urlsplit(self.public_url)
+        origins = [f"{parts.scheme}://{parts.netloc}"]
+        return origins + list(self.extra.get("allowed_origins", []))
+
+    def with_overrides(self, **changes) -> Settings:
+        return replace(self, **changes)
+
+
+def load_settings(environ: dict[str, str] | None = None, **overrides) -> Settings:
+    """Builds the settings from `environ` (default: os.environ), checking each URL."""
+    env = dict(os.environ if environ is None else environ)
+    var_dir = Path(env.get("PLENARY_VAR_DIR") or Path.cwd() / "var").resolve()
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{var_dir / 'plenary.db'}"
+    settings = Settings(
+        var_dir=var_dir,
+        database_url=check_database_url(database_url),
+        redis_url=check_redis_url(env["REDIS_URL"]) if env.get("REDIS_URL") else None,
+        smtp_url=check_smtp_url(env["SMTP_URL"]) if env.get("SMTP_URL") else None,
+        secret_key=env.get("SECRET_KEY") or stored_secret_key(var_dir),
+        public_url=check_public_url(env.get("PUBLIC_URL") or "http://127.0.0.1:5000"),
+        mail_from=env.get("MAIL_FROM") or Settings.mail_from,
+        log_level=env.get("LOG_LEVEL", "INFO").upper(),
+    )
+    return settings.with_overrides(**overrides) if overrides else settings
+
+
+def served_at(settings: Settings, host: str, port: int, environ=None) -> Settings:
+    """Without PUBLIC_URL, links and the allowed Origin follow the address actually served."""
+    if (os.environ if environ is None else environ).get("PUBLIC_URL"):
+        return settings
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    return settings.with_overrides(public_url=f"http://{shown}:{port}")
+
+
+def check_database_url(url: str) -> str:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigError(f"DATABASE_URL is malformed: {exc}") from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ConfigError(
+            f"DATABASE_URL: unsupported database {parsed.get_backend_name()!r} "
+            "(use sqlite:/// or postgresql+psycopg://)"
+        )
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+        # Plain postgresql:// would pick psycopg2, which we do not ship; psycopg 3 it is.
+        url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    return url
+
+
+def check_redis_url(url: str) -> str:
+    scheme = urlsplit(url).scheme
+    if scheme not in ("redis", "rediss", "unix"):
+        raise ConfigError(f"REDIS_URL must start with redis://, rediss:// or unix:// (got {url!r})")
+    return url
+
+
+def check_smtp_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise ConfigError(f"SMTP_URL must look like smtp://user:pass@host:port (got {url!r})")
+    return url
+
+
+def check_public_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"PUBLIC_URL must be an absolute http(s) URL (got {url!r})")
+    return url.rstrip("/")
+
+
+def stored_secret_key(var_dir: Path) -> str:
+    """The generated key under var/, created on first use with owner-only permissions."""
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process won the race: use its key
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key

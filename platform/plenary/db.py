@@ -1,0 +1,92 @@
+"""The SQL database: one engine and one scoped session factory per process.
+
+Domain services take the session from `db.session`; the web tier removes it at the end of
+each request, a Celery task at the end of each task. The scope is thread-local, which under
+gevent's monkey-patching means greenlet-local: one session per request or socket event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+
+class Database:
+    """Created unbound in `extensions`, bound to a URL by `bind()` in the factory."""
+
+    def __init__(self) -> None:
+        self.engine: Engine | None = None
+        self.session = scoped_session(sessionmaker(expire_on_commit=False))
+        event.listen(self.session, "after_commit", _release_after_commit)
+        event.listen(self.session, "after_rollback", _drop_after_commit)
+
+    def bind(self, url: str, **engine_options) -> None:
+        if self.engine is not None and str(self.engine.url) == url:
+            return
+        if self.engine is not None:
+            self.engine.dispose()
+        self.engine = make_engine(url, **engine_options)
+        self.session.remove()
+        self.session.configure(bind=self.engine)
+
+    @contextmanager
+    def transaction(self) -> Iterator[OrmSession]:
+        """Commits on success, rolls back on error; after-commit hooks run only on success."""
+        session = self.session()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+    def ping(self) -> None:
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    def remove(self, *_args) -> None:
+        self.session.remove()
+
+
+def after_commit(session: OrmSession, callback: Callable[[], object]) -> None:
+    """Runs `callback` once the session's transaction commits; never if it rolls back.
+
+    Broadcasts, task enqueues and emails go through here, so that a rolled-back change
+    sends nothing and a receiver never reads a row that is not yet committed.
+    """
+    session.info.setdefault("after_commit", []).append(callback)
+
+
+def _release_after_commit(session: OrmSession) -> None:
+    callbacks = session.info.pop("after_commit", [])
+    for callback in callbacks:
+        callback()
+
+
+def _drop_after_commit(session: OrmSession) -> None:
+    session.info.pop("after_commit", None)
+
+
+def make_engine(url: str, **options) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30}, **options)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    options.setdefault("pool_pre_ping", True)
+    options.setdefault("pool_size", 10)
+    options.setdefault("max_overflow", 20)
+    return create_engine(url, **options)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # WAL lets the web node read while a worker writes; foreign keys are off by default.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()

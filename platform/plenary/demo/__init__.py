@@ -1,0 +1,1 @@
+"""The demo forum: data and seeding."""
