@@ -1,0 +1,44 @@
+# Plenary — one image for every role: web node, Celery worker, Celery beat, migrations.
+# The role is the command: `plenary web ...`, `plenary worker`, `plenary beat`,
+# `plenary db upgrade` (see docker-compose.yml). No HEALTHCHECK here: each role is
+# probed differently, so docker-compose.yml declares one per service.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PLENARY_VAR_DIR=/app/var
+
+# fonts-noto-cjk: certificates are rendered with Korean glyphs.
+# curl: the web nodes' healthcheck.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-noto-cjk curl \
+    && rm -rf /var/lib/apt/lists/*
+
+RUN groupadd --system --gid 10001 plenary \
+    && useradd --system --uid 10001 --gid plenary --home-dir /app --no-create-home \
+       --shell /usr/sbin/nologin plenary
+
+WORKDIR /app
+
+# Third-party dependencies first, in their own layer, so a code change does not
+# reinstall them (requirements.txt without its final `-e .`).
+COPY requirements.txt ./
+RUN sed '/^-e /d' requirements.txt > /tmp/requirements-deps.txt \
+    && pip install --no-cache-dir -r /tmp/requirements-deps.txt \
+    && rm /tmp/requirements-deps.txt
+
+# Then the repository itself; `-e .` installs the `plenary` and `workers` packages
+# and the `plenary` command. The code stays owned by root and read-only for the app;
+# only var/ is writable.
+COPY . .
+RUN pip install --no-cache-dir -r requirements.txt \
+    && mkdir -p /app/var \
+    && chown plenary:plenary /app/var
+
+USER plenary
+
+EXPOSE 8000
+
+ENTRYPOINT ["plenary"]
+CMD ["web", "--host", "0.0.0.0", "--port", "8000"]
