@@ -11,6 +11,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 # fonts-noto-cjk: certificates are rendered with Korean glyphs.
 # curl: the web nodes' healthcheck.
+# Not version-pinned: the pins would break with each Debian point release of the base.
+# hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends fonts-noto-cjk curl \
     && rm -rf /var/lib/apt/lists/*
@@ -36,7 +38,8 @@ RUN pip install --no-cache-dir -r requirements.txt \
     && mkdir -p /app/var \
     && chown plenary:plenary /app/var
 
-USER plenary
+# Numeric, so that runtimes can check it is not root without reading /etc/passwd.
+USER 10001:10001
 
 EXPOSE 8000
 

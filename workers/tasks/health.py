@@ -6,7 +6,7 @@ from plenary.extensions import db, redis_store
 from workers.app import celery_app
 
 
-@celery_app.task(name="plenary.ping")
+@celery_app.task(name="plenary.ping", ignore_result=False)
 def ping(token: str) -> dict:
     db.ping()
     redis_store.client.ping()

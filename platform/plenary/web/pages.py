@@ -22,6 +22,11 @@ def index():
     return render_template("index.html", events=events, person=current_person())
 
 
+@blueprint.get("/favicon.ico")
+def favicon():
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
+
+
 @blueprint.get("/e/<slug>")
 def event_home(slug: str):
     event = schedule.get_event(db.session, slug)
@@ -31,6 +36,7 @@ def event_home(slug: str):
         "event.html",
         event=event,
         days=schedule.sessions_by_local_day(event, sessions),
+        day_titles={day.date: day.title for day in event.days},
         zone=ZoneInfo(event.timezone),
         now=now,
         live=[found for found in sessions if found.status_at(now) == "live"],

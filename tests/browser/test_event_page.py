@@ -1,0 +1,44 @@
+"""The event home in a real browser: the schedule by day, with what is live now."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from plenary.demo.seed import seed_demo
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "img"
+
+
+@pytest.fixture
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.mark.browser
+def test_event_home_shows_live_sessions_and_five_days(browser, processes, db):
+    from plenary.clock import system_clock
+
+    seed_demo(db, now=system_clock.now())
+    db.commit()
+    node = processes.web()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(f"{node.url}/e/hr-forum")
+    assert page.locator("h1").inner_text().startswith("World Human Rights Cities Forum")
+    assert page.locator(".live-now .card").count() >= 3
+    assert page.locator(".day").count() == 5
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "event-home.png"))
+    assert errors == []
