@@ -1,0 +1,91 @@
+"""`python -m bench <scenario> [options]` (or `bench/run <scenario> ...`): one row per command.
+
+Scenarios: plenary (1), breakouts (2), join-storm (3), memory (5), two-nodes (9), startup.
+`--smoke` shrinks any fan-out scenario to 50 listeners, 5 msg/s, 3 s, one repetition, B
+(and whatever --targets names) — the check the test suite runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def _ints(text: str) -> list[int]:
+    return [int(x) for x in text.split(",") if x]
+
+
+def _floats(text: str) -> list[float]:
+    return [float(x) for x in text.split(",") if x]
+
+
+def _keys(text: str) -> list[str]:
+    keys = [k.strip().upper() for k in text.split(",") if k.strip()]
+    unknown = set(keys) - {"B", "N", "P"}
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown target(s) {sorted(unknown)}; use B, N, P")
+    return keys
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "startup":
+        from bench import startup
+
+        sys.argv = ["bench.startup", *argv[1:]]
+        startup.main()
+        return
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("scenario", choices=["plenary", "breakouts", "two-nodes", "join-storm",
+                                             "memory", "startup"])  # fmt: skip
+    parser.add_argument("--targets", type=_keys, default=None, help="B,N,P")
+    parser.add_argument("--listeners", type=_ints, default=None)
+    parser.add_argument("--rooms", type=int, default=None)
+    parser.add_argument("--rates", type=_floats, default=None, help="msg/s per room")
+    parser.add_argument("--senders", type=int, default=None, help="senders per room")
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--duration", type=float, default=10.0, help="publishing seconds")
+    parser.add_argument("--attendees", type=int, default=None, help="join-storm / memory")
+    parser.add_argument("--window", type=float, default=10.0, help="join-storm: seconds")
+    parser.add_argument("--deflate", choices=["both", "on", "off"], default="both",
+                        help="memory: offer permessage-deflate as browsers do")  # fmt: skip
+    parser.add_argument("--smoke", action="store_true")
+    args = parser.parse_args(argv)
+    if args.scenario in ("plenary", "breakouts", "two-nodes"):
+        fanout_scenario(args)
+    elif args.scenario == "join-storm":
+        from bench.storm import join_storm
+
+        join_storm(args.targets or ["B", "N"], args.attendees or 3000, args.window, args.reps)
+    else:
+        from bench.storm import memory
+
+        deflate = {"both": [False, True], "on": [True], "off": [False]}[args.deflate]
+        memory(args.targets or ["B", "N"], args.attendees or 5000, deflate, args.reps)
+
+
+def fanout_scenario(args: argparse.Namespace) -> None:
+    from bench.fanout import configs, run
+
+    name = args.scenario
+    defaults = {
+        "plenary": (1, [1000, 3000], [5, 20, 50], ["B", "N"], [1]),
+        "breakouts": (50, [40], [2], ["B", "N"], [1]),
+        "two-nodes": (1, [1000], [20], ["B"], [1, 2]),
+    }[name]
+    rooms, listeners, rates, keys, nodes = defaults
+    rooms = args.rooms or rooms
+    listeners, rates = args.listeners or listeners, args.rates or rates
+    keys, reps, duration = args.targets or keys, args.reps, args.duration
+    if args.smoke:
+        rooms = 1 if name != "breakouts" else min(rooms, 5)
+        listeners, rates = [50] if name != "breakouts" else [10], [5]
+        keys = args.targets or ["B"]
+        reps, duration = 1, 3.0
+        name = f"{name}-smoke"
+    run(name, keys, configs(rooms, listeners, rates, args.senders), nodes, reps, duration,
+        smoke=args.smoke)  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""B: the stack's ceiling. Bare Flask-SocketIO on gevent, Plenary's server options, no domain.
+
+    python bench/baselines/bare_server.py --port 5100 [--message-queue redis://127.0.0.1:6379/15]
+
+Speaks the chat part of CONTRACT.md with nothing behind it: connect with any auth token,
+`session:join` {session_id} joins the room, `chat:send` {session_id, body, client_id}
+broadcasts a `chat:message` {seq, session_id, message} of Plenary's shape to the room and
+acks {ok, message}. No storage, no checks, no rate limit: what is left is the stack.
+"""
+
+from gevent import monkey
+
+monkey.patch_all()
+
+import argparse  # noqa: E402
+import itertools  # noqa: E402
+from datetime import UTC, datetime  # noqa: E402
+
+from flask import Flask  # noqa: E402
+from flask_socketio import SocketIO, emit, join_room  # noqa: E402
+
+AUTHOR = {"id": 1, "name": "Bench Sender", "city": "Gwangju", "country": "KR"}
+
+
+def build(message_queue: str | None, channel: str) -> tuple[Flask, SocketIO]:
+    app = Flask("bare")
+    socketio = SocketIO(
+        app,
+        async_mode="gevent",
+        message_queue=message_queue,
+        channel=channel,
+        cors_allowed_origins="*",
+        max_http_buffer_size=64 * 1024,
+        manage_session=False,
+        ping_interval=20,
+        ping_timeout=20,
+    )
+    seqs: dict[int, itertools.count] = {}
+    ids = itertools.count(1)
+
+    @socketio.on("connect")
+    def connect(auth):
+        return bool(isinstance(auth, dict) and auth.get("token"))
+
+    @socketio.on("session:join")
+    def session_join(data):
+        session_id = int(data["session_id"])
+        join_room(str(session_id))
+        return {"ok": True, "seq": 0, "chat": [], "questions": [], "missed": []}
+
+    @socketio.on("chat:send")
+    def chat_send(data):
+        session_id = int(data["session_id"])
+        seq = next(seqs.setdefault(session_id, itertools.count(1)))
+        message = {
+            "id": next(ids),
+            "author": AUTHOR,
+            "body": str(data["body"]),
+            "sent_at": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+        }
+        emit("chat:message", {"seq": seq, "session_id": session_id, "message": message},
+             to=str(session_id))  # fmt: skip
+        return {"ok": True, "message": message}
+
+    return app, socketio
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--message-queue", default=None, help="redis:// URL (two-node runs)")
+    parser.add_argument("--channel", default="bench-socketio")
+    args = parser.parse_args()
+    app, socketio = build(args.message_queue, args.channel)
+    print(f"bare server on {args.host}:{args.port}", flush=True)
+    socketio.run(app, host=args.host, port=args.port, log_output=False)
+
+
+if __name__ == "__main__":
+    main()

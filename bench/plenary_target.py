@@ -1,0 +1,73 @@
+"""P: Plenary itself, driven only through the CONTRACT: CLI, sessions API, Socket.IO.
+
+Settings: DATABASE_URL from BENCH_DATABASE_URL (default: a SQLite file in the run's temp
+folder), REDIS_URL from BENCH_REDIS_URL (default redis://127.0.0.1:6379/15, flushed
+first; BENCH_REDIS_URL=embedded leaves REDIS_URL unset so Plenary starts its own).
+Seeding: `plenary seed-demo`, then `plenary demo-tokens --event hr-forum --count N`.
+Rooms: the sessions of hr-forum whose status is "live".
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from bench.targets import DEFAULT_REDIS, Target, get_json
+
+EVENT = "hr-forum"
+
+
+class Plenary(Target):
+    key, label = "P", "Plenary (plenary web)"
+
+    def _settings_env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env["PLENARY_VAR_DIR"] = str(self.workdir / "var")
+        env["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or (
+            f"sqlite:///{self.workdir / 'bench.db'}"
+        )
+        redis_url = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS)
+        if redis_url == "embedded":
+            env.pop("REDIS_URL", None)
+        else:
+            env["REDIS_URL"] = redis_url
+        env.setdefault("LOG_LEVEL", "WARNING")
+        return env
+
+    def env(self, port: int) -> dict[str, str]:
+        return {**self._settings_env(), "PUBLIC_URL": f"http://127.0.0.1:{port}"}
+
+    def _plenary(self, *args: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "plenary", *args], env=self._settings_env(),
+                              capture_output=True, text=True)  # fmt: skip
+        if done.returncode != 0:
+            raise SystemExit(f"plenary {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+        return done.stdout
+
+    def prepare(self, attendees: int) -> None:
+        if os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS) == DEFAULT_REDIS:
+            import redis
+
+            redis.Redis.from_url(DEFAULT_REDIS).flushdb()
+        self._plenary("seed-demo")
+        self._tokens = self._plenary("demo-tokens", "--event", EVENT, "--count",
+                                     str(attendees)).split()  # fmt: skip
+        if len(self._tokens) < attendees:
+            raise SystemExit(f"demo-tokens gave {len(self._tokens)} tokens, {attendees} needed")
+
+    def command(self, port: int, node: int, nodes: int) -> list[str]:
+        return [sys.executable, "-m", "plenary", "web", "--port", str(port)]
+
+    def tokens(self, count: int) -> list[str]:
+        return self._tokens[:count]
+
+    def rooms(self, count: int) -> list[int]:
+        sessions = get_json(f"{self.urls[0]}/api/v1/events/{EVENT}/sessions")["sessions"]
+        live = [s["id"] for s in sessions if s["status"] == "live" and s.get("chat_enabled", True)]
+        if len(live) < count:
+            raise SystemExit(
+                f"P: the demo forum has {len(live)} live session(s) with chat; this scenario "
+                f"needs {count}. Seed more live sessions (see docs/BENCHMARKS.md, P adapter)."
+            )
+        return live[:count]
