@@ -49,6 +49,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--window", type=float, default=10.0, help="join-storm: seconds")
     parser.add_argument("--deflate", choices=["both", "on", "off"], default="both",
                         help="memory: offer permessage-deflate as browsers do")  # fmt: skip
+    parser.add_argument("--refuse-deflate", action="store_true",
+                        help="memory: B declines the deflate offer (WSGI middleware)")  # fmt: skip
     parser.add_argument("--smoke", action="store_true")
     args = parser.parse_args(argv)
     if args.scenario in ("plenary", "breakouts", "two-nodes"):
@@ -61,7 +63,8 @@ def main(argv: list[str] | None = None) -> None:
         from bench.storm import memory
 
         deflate = {"both": [False, True], "on": [True], "off": [False]}[args.deflate]
-        memory(args.targets or ["B", "N"], args.attendees or 5000, deflate, args.reps)
+        memory(args.targets or ["B", "N"], args.attendees or 5000, deflate, args.reps,
+               refuse_deflate=args.refuse_deflate)  # fmt: skip
 
 
 def fanout_scenario(args: argparse.Namespace) -> None:

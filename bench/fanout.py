@@ -22,6 +22,10 @@ from bench.targets import Target, make_target
 
 KEYS = ("deliveries_per_cpu_s", "p50_ms", "p99_ms", "server_cpu_s", "received", "expected",
         "lost", "lg_cpu_frac", "server_rss_mb", "window_s")  # fmt: skip
+# A row whose p99 exceeds this (or that lost messages) is past the server's knee: its
+# deliveries per CPU-second are those of a saturated server (writers drain queues in bulk)
+# and do not compare with an unsaturated one.
+OVERLOAD_P99_MS = 500.0
 
 
 def configs(rooms: int, listeners: list[int], rates: list[float], senders: int | None) -> list:
@@ -117,6 +121,8 @@ def render(rows: list[dict], keys: list[str]) -> str:
                 line += ["-", "-", "-", "-"]
                 continue
             void = " VOID" if s["void_runs"] else ""
+            if s["lost_total"] or (s["p99_ms"] or 0) > OVERLOAD_P99_MS:
+                void += " OVERLOADED"
             line += [f"{s['deliveries_per_cpu_s']:.0f}" if s["deliveries_per_cpu_s"] else "-",
                      f"{s['p50_ms']}/{s['p99_ms']}", s["lost_total"],
                      f"{100 * (s['lg_cpu_max'] or 0):.0f}{void}"]  # fmt: skip

@@ -4,7 +4,8 @@ Settings: DATABASE_URL from BENCH_DATABASE_URL (default: a SQLite file in the ru
 folder), REDIS_URL from BENCH_REDIS_URL (default redis://127.0.0.1:6379/15, flushed
 first; BENCH_REDIS_URL=embedded leaves REDIS_URL unset so Plenary starts its own).
 Seeding: `plenary seed-demo`, then `plenary demo-tokens --event hr-forum --count N`.
-Rooms: the sessions of hr-forum whose status is "live".
+Rooms: the sessions of hr-forum whose status is "live" (for breakouts, bench.plenary_seed
+adds live copies of the demo's workshop until there are enough).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import os
 import subprocess
 import sys
 
-from bench.targets import DEFAULT_REDIS, Target, get_json
+from bench.targets import DEFAULT_REDIS, ROOT, Target, get_json
 
 EVENT = "hr-forum"
 
@@ -62,12 +63,22 @@ class Plenary(Target):
     def tokens(self, count: int) -> list[str]:
         return self._tokens[:count]
 
-    def rooms(self, count: int) -> list[int]:
+    def live_sessions(self) -> list[int]:
         sessions = get_json(f"{self.urls[0]}/api/v1/events/{EVENT}/sessions")["sessions"]
-        live = [s["id"] for s in sessions if s["status"] == "live" and s.get("chat_enabled", True)]
+        return [s["id"] for s in sessions if s["status"] == "live" and s.get("chat_enabled", True)]
+
+    def rooms(self, count: int) -> list[int]:
+        live = self.live_sessions()
+        if len(live) < count:  # breakouts: more rooms than the demo has live sessions
+            done = subprocess.run([sys.executable, "-m", "bench.plenary_seed", "--rooms",
+                                   str(count)], env=self._settings_env(), cwd=ROOT,
+                                  capture_output=True, text=True)  # fmt: skip
+            if done.returncode != 0:
+                raise SystemExit(f"bench.plenary_seed failed:\n{done.stderr[-3000:]}")
+            live = self.live_sessions()
         if len(live) < count:
             raise SystemExit(
                 f"P: the demo forum has {len(live)} live session(s) with chat; this scenario "
-                f"needs {count}. Seed more live sessions (see docs/BENCHMARKS.md, P adapter)."
+                f"needs {count}, and bench.plenary_seed did not make more."
             )
         return live[:count]

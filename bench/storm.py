@@ -61,10 +61,14 @@ def join_storm(keys: list[str], attendees: int, window: float, reps: int) -> dic
     return payload
 
 
-def memory(keys: list[str], attendees: int, deflate_variants: list[bool], reps: int) -> dict:
+def memory(keys: list[str], attendees: int, deflate_variants: list[bool], reps: int,
+           refuse_deflate: bool = False) -> dict:  # fmt: skip
+    """With refuse_deflate, B drops the client's permessage-deflate offer (bare_server.py)."""
     info, runs = machine(), []
     for key in keys:
         target = make_target(key)
+        if key == "B" and refuse_deflate:
+            target.extra_args = ["--refuse-deflate"]
         target.prepare(attendees)
         for deflate in deflate_variants:
             for rep in range(reps):
@@ -98,7 +102,8 @@ def memory(keys: list[str], attendees: int, deflate_variants: list[bool], reps: 
                   f"{r['rss_before_mb']}/{r['rss_idle_mb']}/{r['rss_after_broadcast_mb']}",
                   f"{r['kb_per_conn_idle']}/{r['kb_per_conn_after_broadcast']}"]
                  for r in rows]))  # fmt: skip
-    payload = {"scenario": "memory", "machine": info, "attendees": attendees, "rows": rows,
+    name = "memory-refuse-deflate" if refuse_deflate else "memory"
+    payload = {"scenario": name, "machine": info, "attendees": attendees, "rows": rows,
                "runs": runs}  # fmt: skip
-    print(f"written {write('memory', payload)}")
+    print(f"written {write(name, payload)}")
     return payload

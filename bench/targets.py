@@ -49,6 +49,7 @@ class Target:
         self.procs: list[subprocess.Popen] = []
         self.urls: list[str] = []
         self.logs: list[Path] = []
+        self.extra_args: list[str] = []
 
     @property
     def pids(self) -> list[int]:
@@ -103,6 +104,7 @@ class Bare(Target):
 
     def command(self, port: int, node: int, nodes: int) -> list[str]:
         cmd = [sys.executable, str(BENCH / "baselines" / "bare_server.py"), "--port", str(port)]
+        cmd += self.extra_args
         if nodes > 1:
             cmd += ["--message-queue", os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS),
                     "--channel", f"bench-socketio-{os.getpid()}"]  # fmt: skip

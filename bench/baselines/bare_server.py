@@ -65,14 +65,31 @@ def build(message_queue: str | None, channel: str) -> tuple[Flask, SocketIO]:
     return app, socketio
 
 
+def refuse_deflate(wsgi_app):
+    """simple-websocket accepts permessage-deflate whenever the client offers it (15-bit
+    windows, no setting to turn it off); it rebuilds the upgrade request from the environ's
+    HTTP_* keys, so removing the offer there is how a server declines it."""
+
+    def middleware(environ, start_response):
+        environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
+        return wsgi_app(environ, start_response)
+
+    return middleware
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--message-queue", default=None, help="redis:// URL (two-node runs)")
     parser.add_argument("--channel", default="bench-socketio")
+    parser.add_argument(
+        "--refuse-deflate", action="store_true", help="drop the client's permessage-deflate offer"
+    )
     args = parser.parse_args()
     app, socketio = build(args.message_queue, args.channel)
+    if args.refuse_deflate:
+        app.wsgi_app = refuse_deflate(app.wsgi_app)
     print(f"bare server on {args.host}:{args.port}", flush=True)
     socketio.run(app, host=args.host, port=args.port, log_output=False)
 
