@@ -7,7 +7,6 @@ message sent reached every listener, and that the load generator spoke the proto
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
@@ -17,8 +16,14 @@ from pathlib import Path
 
 import pytest
 
+import plenary
+
 ROOT = Path(__file__).resolve().parents[2]
-LIVE_ROOMS = importlib.util.find_spec("plenary.live") is not None
+# The live rooms (issue 3) have landed once some module of the package handles session:join.
+LIVE_ROOMS = any(
+    '"session:join"' in path.read_text(errors="replace")
+    for path in Path(plenary.__file__).parent.rglob("*.py")
+)
 
 
 def smoke(tmp_path: Path, targets: str, env: dict | None = None) -> subprocess.CompletedProcess:
