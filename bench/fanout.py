@@ -123,6 +123,8 @@ def render(rows: list[dict], keys: list[str]) -> str:
             void = " VOID" if s["void_runs"] else ""
             if s["lost_total"] or (s["p99_ms"] or 0) > OVERLOAD_P99_MS:
                 void += " OVERLOADED"
+            if s["rejected_total"]:
+                void += f" {s['rejected_total']} SENDS REJECTED (try --senders)"
             line += [f"{s['deliveries_per_cpu_s']:.0f}" if s["deliveries_per_cpu_s"] else "-",
                      f"{s['p50_ms']}/{s['p99_ms']}", s["lost_total"],
                      f"{100 * (s['lg_cpu_max'] or 0):.0f}{void}"]  # fmt: skip
@@ -136,7 +138,8 @@ def render(rows: list[dict], keys: list[str]) -> str:
 
 def _line(r: dict) -> str:
     return (f"  {r['target']} nodes={r['nodes']} {r['rooms']}×{r['listeners']} @{r['rate']}/s "
-            f"rep {r['rep']}: {r['received']}/{r['expected']} delivered, "
+            f"rep {r['rep']}: {r['received']}/{r['expected']} delivered, {r['sent']} sent "
+            f"({r['rejected']} rejected {r['rejection_codes'] or ''}), "
             f"{r['deliveries_per_cpu_s']} per CPU-s, p50/p99 {r['p50_ms']}/{r['p99_ms']} ms, "
             f"lg {100 * r['lg_cpu_frac']:.0f}%{' VOID' if r['void'] else ''}, "
             f"load {r['loadavg'][0]}")  # fmt: skip

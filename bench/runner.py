@@ -64,6 +64,7 @@ def summary(runs: list[dict], keys: tuple[str, ...]) -> dict:
     out = {key: median_of(runs, key) for key in keys}
     out["void_runs"] = sum(1 for r in runs if r.get("void"))
     out["lost_total"] = sum(r.get("lost", 0) for r in runs)
+    out["rejected_total"] = sum(r.get("rejected", 0) for r in runs)
     out["lg_cpu_max"] = max((r.get("lg_cpu_frac", 0) for r in runs), default=None)
     return out
 
