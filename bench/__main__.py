@@ -51,6 +51,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="memory: offer permessage-deflate as browsers do")  # fmt: skip
     parser.add_argument("--refuse-deflate", action="store_true",
                         help="memory: B declines the deflate offer (WSGI middleware)")  # fmt: skip
+    parser.add_argument("--offer-deflate", action="store_true",
+                        help="fan-out: clients offer permessage-deflate")  # fmt: skip
     parser.add_argument("--smoke", action="store_true")
     args = parser.parse_args(argv)
     if args.scenario in ("plenary", "breakouts", "two-nodes"):
@@ -86,8 +88,10 @@ def fanout_scenario(args: argparse.Namespace) -> None:
         keys = args.targets or ["B"]
         reps, duration = 1, 3.0
         name = f"{name}-smoke"
+    if args.offer_deflate:
+        name = f"{name}-deflate"
     run(name, keys, configs(rooms, listeners, rates, args.senders), nodes, reps, duration,
-        smoke=args.smoke)  # fmt: skip
+        smoke=args.smoke, deflate=args.offer_deflate)  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
     python -m bench plenary   [--listeners 1000,3000] [--rates 5,20,50] [--targets B,N,P]
     python -m bench breakouts [--rooms 50] [--listeners 40] [--rates 2]
     python -m bench two-nodes [--listeners 1000] [--rates 20] [--targets B,P]
-    common: [--reps 3] [--duration 10] [--senders K] [--smoke]
+    common: [--reps 3] [--duration 10] [--senders K] [--offer-deflate] [--smoke]
 
 Each target runs pinned to core 0, the load generator to core 1. Per run: deliveries per
 server CPU-second, p50/p99 latency (publisher timestamp in the body), loss, the load
@@ -37,12 +37,13 @@ def configs(rooms: int, listeners: list[int], rates: list[float], senders: int |
 
 
 def one_run(target: Target, rooms: list[int], tokens: list[str], cfg: dict, duration: float,
-            run_id: str, smoke: bool) -> dict:  # fmt: skip
+            run_id: str, smoke: bool, deflate: bool = False) -> dict:  # fmt: skip
     attendees, senders = plan(target, rooms, cfg["listeners"], cfg["senders"], tokens)
     spec = {
         "mode": "fanout", "attendees": attendees, "senders": senders, "rate": cfg["rate"],
         "duration": duration, "server_pids": target.pids, "run_id": run_id,
         "ramp": 1000 if smoke else 500, "drain": 5.0, "settle": 0.5 if smoke else 1.0,
+        "deflate": deflate,
     }  # fmt: skip
     result = run_loadgen(spec)
     if "error" in result:
@@ -52,7 +53,7 @@ def one_run(target: Target, rooms: list[int], tokens: list[str], cfg: dict, dura
 
 
 def run(scenario: str, keys: list[str], cfgs: list[dict], node_counts: list[int], reps: int,
-        duration: float, smoke: bool = False) -> dict:  # fmt: skip
+        duration: float, smoke: bool = False, deflate: bool = False) -> dict:  # fmt: skip
     most = max(c["rooms"] * c["listeners"] for c in cfgs)
     targets = {key: make_target(key) for key in keys}
     info = machine()
@@ -72,7 +73,7 @@ def run(scenario: str, keys: list[str], cfgs: list[dict], node_counts: list[int]
                         for target in live:
                             run_id = f"{int(time.time() * 1000)}-{target.key}{nodes}-{rep}"
                             result = one_run(target, rooms[target.key], tokens[target.key], cfg,
-                                             duration, run_id, smoke)  # fmt: skip
+                                             duration, run_id, smoke, deflate)  # fmt: skip
                             result.update(target=target.key, nodes=nodes, rep=rep,
                                           loadavg=procstat.load_average(), **cfg)  # fmt: skip
                             runs.append(result)
@@ -85,7 +86,7 @@ def run(scenario: str, keys: list[str], cfgs: list[dict], node_counts: list[int]
             target.stop()
     rows = aggregate(runs, cfgs, node_counts, keys)
     payload = {"scenario": scenario, "machine": info, "reps": reps, "duration_s": duration,
-               "rows": rows, "runs": runs}  # fmt: skip
+               "deflate_offered": deflate, "rows": rows, "runs": runs}  # fmt: skip
     path = write(scenario, payload)
     print(render(rows, keys))
     print(f"written {path}; load average now {procstat.load_average()}")
