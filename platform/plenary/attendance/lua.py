@@ -36,13 +36,26 @@ local function touch(people, p, now, minute, was_online)
   end
 end
 
-local function bump(stat, series, online, now, minute)
-  local got = redis.call('HGET', stat, 'peak')
-  if online > tonumber(got or '0') then
-    redis.call('HSET', stat, 'peak', online, 'peak_at', now)
+-- Peak and the per-minute series. `seen` is the highest count during this change, `after` the
+-- count it leaves; minutes in which nothing happened (no join, leave or refresh) are filled
+-- with the count that held through them (at most a day, and only after a silence).
+local function bump(stat, series, seen, after, now, minute)
+  local got = redis.call('HMGET', stat, 'peak', 'lm', 'lo')
+  if seen > tonumber(got[1] or '0') then
+    redis.call('HSET', stat, 'peak', seen, 'peak_at', now)
+  end
+  local lm = tonumber(got[2] or '-1')
+  local lo = tonumber(got[3] or '0')
+  if lm >= 0 and lo > 0 and minute > lm + 1 then
+    for m = math.max(lm + 1, minute - 1440), minute - 1 do
+      if lo > tonumber(redis.call('HGET', series, m) or '0') then
+        redis.call('HSET', series, m, lo)
+      end
+    end
   end
   local cur = redis.call('HGET', series, minute)
-  if online > tonumber(cur or '0') then redis.call('HSET', series, minute, online) end
+  if seen > tonumber(cur or '0') then redis.call('HSET', series, minute, seen) end
+  if minute >= lm then redis.call('HSET', stat, 'lm', minute, 'lo', after) end
 end
 
 local function arrive(online, people, uniq, p, now, minute)
@@ -56,9 +69,10 @@ local function arrive(online, people, uniq, p, now, minute)
 end
 
 local function depart(online, people, stat, series, p, now, minute)
-  bump(stat, series, redis.call('HLEN', online), now, minute)
+  local before = redis.call('HLEN', online)
   touch(people, p, now, minute, true)
   if redis.call('HINCRBY', online, p, -1) <= 0 then redis.call('HDEL', online, p) end
+  bump(stat, series, before, redis.call('HLEN', online), now, minute)
 end
 
 local function figures(online, uniq, stat)
@@ -75,7 +89,8 @@ ENTER = (
 local minute = tonumber(ARGV[5])
 if redis.call('HSETNX', KEYS[1], ARGV[2], ARGV[3]) == 1 then
   arrive(KEYS[3], KEYS[4], KEYS[5], ARGV[3], ARGV[4], minute)
-  bump(KEYS[6], KEYS[7], redis.call('HLEN', KEYS[3]), ARGV[4], minute)
+  local online = redis.call('HLEN', KEYS[3])
+  bump(KEYS[6], KEYS[7], online, online, ARGV[4], minute)
   redis.call('SADD', KEYS[8], ARGV[6])
 end
 redis.call('ZADD', KEYS[2], 'GT', ARGV[4], ARGV[1])
@@ -115,7 +130,8 @@ for i = 4, #ARGV, 2 do
     touch(KEYS[3], p, ARGV[2], minute, true)
   end
 end
-bump(KEYS[5], KEYS[6], redis.call('HLEN', KEYS[2]), ARGV[2], minute)
+local online = redis.call('HLEN', KEYS[2])
+bump(KEYS[5], KEYS[6], online, online, ARGV[2], minute)
 if restored then redis.call('SADD', KEYS[7], ARGV[1]) end
 return 0
 """
