@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+from collections.abc import Iterator
+
 import redis
 
 
-@pytest.fixture
-def r(fresh):
+def redis_client(services) -> Iterator[redis.Redis]:
     """A Redis client on this run's (emptied) database, as the web tier configures it."""
-    client = redis.Redis.from_url(fresh.settings.redis_url, decode_responses=True)
+    client = redis.Redis.from_url(services.settings.redis_url, decode_responses=True)
     yield client
     client.close()

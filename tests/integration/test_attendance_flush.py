@@ -14,11 +14,16 @@ from plenary.attendance import figures, presence
 from plenary.attendance.flush import flush_attendance, stored_records
 from plenary.extensions import db as database
 from plenary.models import AttendanceMinute, AttendanceRecord, SessionAttendance
-from tests.integration.attendance_support import r  # noqa: F401
+from tests.integration.attendance_support import redis_client
 
 
 @pytest.fixture
-def attended(r, clock, make):  # noqa: F811
+def r(fresh):
+    yield from redis_client(fresh)
+
+
+@pytest.fixture
+def attended(r, clock, make):
     """A live session where Ana stayed 3 minutes (two tabs) and Ben 1, both now gone."""
     event = make.event()
     session = make.session(event, starts_at=clock.now(), ends_at=clock.now() + timedelta(hours=1))
@@ -49,7 +54,7 @@ def snapshot(db, session_id):
     return records, (figures_row.peak, figures_row.peak_at, figures_row.unique_people), minutes
 
 
-def test_flush_writes_minutes_figures_and_series(r, db, clock, attended):  # noqa: F811
+def test_flush_writes_minutes_figures_and_series(r, db, clock, attended):
     flush_attendance(r, db, now=clock.now())
     records, session_figures, minutes = snapshot(db, attended.session.id)
     assert records[attended.ana.id][0] == 3
@@ -59,7 +64,7 @@ def test_flush_writes_minutes_figures_and_series(r, db, clock, attended):  # noq
     assert minutes == 2 + 1 + 1  # 03:00 two people, 03:01 and 03:02 one
 
 
-def test_flushing_twice_does_not_double_count(r, db, clock, attended):  # noqa: F811
+def test_flushing_twice_does_not_double_count(r, db, clock, attended):
     flush_attendance(r, db, now=clock.now())
     first = snapshot(db, attended.session.id)
     clock.advance(seconds=30)
@@ -68,7 +73,7 @@ def test_flushing_twice_does_not_double_count(r, db, clock, attended):  # noqa: 
     assert db.scalar(select(func.count()).select_from(AttendanceRecord)) == 2
 
 
-def test_two_flushes_at_once_count_once(r, db, clock, attended):  # noqa: F811
+def test_two_flushes_at_once_count_once(r, db, clock, attended):
     results, errors = [], []
     barrier = threading.Barrier(2)
 
@@ -94,7 +99,7 @@ def test_two_flushes_at_once_count_once(r, db, clock, attended):  # noqa: F811
     assert session_figures[0] == 2
 
 
-def test_without_the_lock_the_upserts_still_count_once(r, db, clock, attended):  # noqa: F811
+def test_without_the_lock_the_upserts_still_count_once(r, db, clock, attended):
     flush_attendance(r, db, now=clock.now())
     r.delete("att:flush:lock")
     r.set("att:flush:lock", "someone-else", px=100_000)  # a stuck lock: the flush skips
@@ -105,7 +110,7 @@ def test_without_the_lock_the_upserts_still_count_once(r, db, clock, attended): 
     assert records[attended.ana.id][0] == 3
 
 
-def test_an_ended_sessions_figures_survive_a_redis_flush(r, db, clock, attended):  # noqa: F811
+def test_an_ended_sessions_figures_survive_a_redis_flush(r, db, clock, attended):
     clock.advance(hours=2)  # the session has ended
     flush_attendance(r, db, now=clock.now())
     assert not r.sismember("att:active", attended.session.id)  # retired from the live set
@@ -119,7 +124,7 @@ def test_an_ended_sessions_figures_survive_a_redis_flush(r, db, clock, attended)
     assert totals["participants"] == 2
 
 
-def test_figures_never_go_backwards_after_a_redis_flush_mid_session(r, db, clock, attended):  # noqa: F811
+def test_figures_never_go_backwards_after_a_redis_flush_mid_session(r, db, clock, attended):
     flush_attendance(r, db, now=clock.now())
     r.flushdb()
     presence.enter(r, node_id="n1", sid="c1", person_id=attended.ben.id,
@@ -132,7 +137,7 @@ def test_figures_never_go_backwards_after_a_redis_flush_mid_session(r, db, clock
 
 
 @pytest.mark.slow
-def test_the_beat_task_flushes_through_a_real_worker(r, db, clock, attended, processes, app):  # noqa: F811
+def test_the_beat_task_flushes_through_a_real_worker(r, db, clock, attended, processes, app):
     from plenary.extensions import task_client
 
     processes.worker()

@@ -7,26 +7,31 @@ from datetime import timedelta
 import pytest
 
 from plenary.attendance import figures, presence
-from tests.integration.attendance_support import r  # noqa: F401
+from tests.integration.attendance_support import redis_client
 
 SESSION = 7
 
 
-def enter(r, clock, sid, person, node="node-a", session=SESSION):  # noqa: F811
+@pytest.fixture
+def r(fresh):
+    yield from redis_client(fresh)
+
+
+def enter(r, clock, sid, person, node="node-a", session=SESSION):
     return presence.enter(
         r, node_id=node, sid=sid, person_id=person, session_id=session, now=clock.now()
     )
 
 
-def leave(r, clock, sid, node="node-a", session=SESSION):  # noqa: F811
+def leave(r, clock, sid, node="node-a", session=SESSION):
     return presence.leave(r, node_id=node, sid=sid, session_id=session, now=clock.now())
 
 
-def minutes_of(r, person, session=SESSION):  # noqa: F811
+def minutes_of(r, person, session=SESSION):
     return figures.person_minutes(r, session)[person]["minutes"]
 
 
-def test_one_person_in_three_tabs_counts_once(r, clock):  # noqa: F811
+def test_one_person_in_three_tabs_counts_once(r, clock):
     assert enter(r, clock, "tab1", 1)["online"] == 1
     assert enter(r, clock, "tab2", 1)["online"] == 1
     assert enter(r, clock, "tab3", 1, node="node-b")["online"] == 1
@@ -38,7 +43,7 @@ def test_one_person_in_three_tabs_counts_once(r, clock):  # noqa: F811
     assert after["unique"] == 2
 
 
-def test_repeated_join_and_unknown_leave_change_nothing(r, clock):  # noqa: F811
+def test_repeated_join_and_unknown_leave_change_nothing(r, clock):
     enter(r, clock, "tab1", 1)
     assert enter(r, clock, "tab1", 1)["online"] == 1
     assert leave(r, clock, "never-joined")["online"] == 1
@@ -46,7 +51,7 @@ def test_repeated_join_and_unknown_leave_change_nothing(r, clock):  # noqa: F811
     assert leave(r, clock, "tab1")["online"] == 0
 
 
-def test_a_crashed_node_drops_out_within_sixty_seconds_while_the_other_stays(r, clock):  # noqa: F811
+def test_a_crashed_node_drops_out_within_sixty_seconds_while_the_other_stays(r, clock):
     enter(r, clock, "a1", 1, node="node-a")
     enter(r, clock, "a2", 2, node="node-a")
     enter(r, clock, "b1", 3, node="node-b")
@@ -64,7 +69,7 @@ def test_a_crashed_node_drops_out_within_sixty_seconds_while_the_other_stays(r, 
     assert presence.expire_dead(r, now=clock.now()) == 0  # already dropped
 
 
-def test_expire_dead_drops_a_silent_node_when_nobody_refreshes(r, clock):  # noqa: F811
+def test_expire_dead_drops_a_silent_node_when_nobody_refreshes(r, clock):
     enter(r, clock, "a1", 1, node="node-a")
     clock.advance(seconds=30)
     assert presence.expire_dead(r, now=clock.now()) == 0
@@ -75,7 +80,7 @@ def test_expire_dead_drops_a_silent_node_when_nobody_refreshes(r, clock):  # noq
     assert minutes_of(r, 1) == 1
 
 
-def test_expiry_runs_within_the_refresh_of_a_live_node(r, clock):  # noqa: F811
+def test_expiry_runs_within_the_refresh_of_a_live_node(r, clock):
     enter(r, clock, "a1", 1, node="node-a")
     enter(r, clock, "b1", 2, node="node-b")
     clock.advance(seconds=presence.NODE_STALE_MS / 1000 + 1)
@@ -83,7 +88,7 @@ def test_expiry_runs_within_the_refresh_of_a_live_node(r, clock):  # noqa: F811
     assert figures.read_live(r, [SESSION])[SESSION]["online"] == 1
 
 
-def test_a_person_online_three_of_five_minutes_gets_three(r, clock):  # noqa: F811
+def test_a_person_online_three_of_five_minutes_gets_three(r, clock):
     clock.advance(seconds=10)  # 03:00:10
     enter(r, clock, "s1", 1)
     for _ in range(2):  # 03:01:10, 03:02:10
@@ -96,7 +101,7 @@ def test_a_person_online_three_of_five_minutes_gets_three(r, clock):  # noqa: F8
     assert minutes_of(r, 1) == 3
 
 
-def test_tabs_and_reconnects_do_not_double_count_minutes(r, clock):  # noqa: F811
+def test_tabs_and_reconnects_do_not_double_count_minutes(r, clock):
     enter(r, clock, "tab1", 1)
     clock.advance(seconds=20)
     enter(r, clock, "tab2", 1)
@@ -112,7 +117,7 @@ def test_tabs_and_reconnects_do_not_double_count_minutes(r, clock):  # noqa: F81
     assert minutes_of(r, 1) == 3  # minutes 03:00, 03:01, 03:02
 
 
-def test_minutes_span_a_gap_without_refresh_but_not_time_offline(r, clock):  # noqa: F811
+def test_minutes_span_a_gap_without_refresh_but_not_time_offline(r, clock):
     enter(r, clock, "s1", 1)
     clock.advance(minutes=4, seconds=30)  # no refresh in between: still online all along
     leave(r, clock, "s1")
@@ -126,7 +131,7 @@ def test_minutes_span_a_gap_without_refresh_but_not_time_offline(r, clock):  # n
     assert minutes_of(r, 2) == 3
 
 
-def test_peak_with_its_time_and_unique_people(r, clock):  # noqa: F811
+def test_peak_with_its_time_and_unique_people(r, clock):
     for person in (1, 2, 3):
         enter(r, clock, f"s{person}", person)
     peak_time = clock.now()
@@ -141,7 +146,7 @@ def test_peak_with_its_time_and_unique_people(r, clock):  # noqa: F811
     assert found["unique"] == 4
 
 
-def test_series_keeps_each_minutes_highest_count_and_fills_silent_minutes(r, clock, db, make):  # noqa: F811
+def test_series_keeps_each_minutes_highest_count_and_fills_silent_minutes(r, clock, db, make):
     event = make.event()
     session = make.session(event, starts_at=clock.now(), ends_at=clock.now() + timedelta(hours=1))
     enter(r, clock, "s1", 1, session=session.id)
@@ -159,7 +164,7 @@ def test_series_keeps_each_minutes_highest_count_and_fills_silent_minutes(r, clo
     assert series[0]["minute"] == "2026-11-27T03:00:00Z"
 
 
-def test_refresh_restores_connections_redis_lost(r, clock):  # noqa: F811
+def test_refresh_restores_connections_redis_lost(r, clock):
     enter(r, clock, "s1", 1)
     enter(r, clock, "s2", 2)
     r.flushdb()
@@ -168,7 +173,7 @@ def test_refresh_restores_connections_redis_lost(r, clock):  # noqa: F811
     assert figures.read_live(r, [SESSION])[SESSION]["online"] == 2
 
 
-def test_scripts_reload_after_a_redis_restart(r, clock):  # noqa: F811
+def test_scripts_reload_after_a_redis_restart(r, clock):
     r.script_flush()
     assert enter(r, clock, "s1", 1)["online"] == 1
     r.script_flush()
@@ -176,7 +181,7 @@ def test_scripts_reload_after_a_redis_restart(r, clock):  # noqa: F811
     assert minutes_of(r, 1) == 1
 
 
-def test_broadcast_gate_opens_once_a_second_on_the_given_clock(r, clock):  # noqa: F811
+def test_broadcast_gate_opens_once_a_second_on_the_given_clock(r, clock):
     assert presence.should_broadcast(r, SESSION, clock.now())
     clock.advance(seconds=0.5)
     assert not presence.should_broadcast(r, SESSION, clock.now())
@@ -185,7 +190,7 @@ def test_broadcast_gate_opens_once_a_second_on_the_given_clock(r, clock):  # noq
     assert presence.should_broadcast(r, SESSION, clock.now())
 
 
-def test_batch_of_joins_and_leaves_in_one_round_trip(r, clock):  # noqa: F811
+def test_batch_of_joins_and_leaves_in_one_round_trip(r, clock):
     changes = [("enter", f"s{i}", i % 5, SESSION) for i in range(20)]
     results = presence.apply_batch(r, node_id="node-a", changes=changes, now=clock.now())
     assert results[-1]["online"] == 5
@@ -196,7 +201,7 @@ def test_batch_of_joins_and_leaves_in_one_round_trip(r, clock):  # noqa: F811
     assert results[-1]["online"] == 0
 
 
-def test_naive_time_is_refused(r):  # noqa: F811
+def test_naive_time_is_refused(r):
     from datetime import datetime
 
     with pytest.raises(ValueError):

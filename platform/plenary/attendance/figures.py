@@ -102,7 +102,15 @@ def session_series(
             select(AttendanceMinute).where(AttendanceMinute.session_id == found.id)
         )
     }
-    live = {int(m): int(v) for m, v in r.hgetall(keys.session_key(found.id, "series")).items()}
+    pipe = r.pipeline(transaction=False)
+    pipe.hgetall(keys.session_key(found.id, "series"))
+    pipe.hmget(keys.session_key(found.id, "stat"), "lm", "lo")
+    series, (last_minute, last_online) = pipe.execute()
+    live = {int(m): int(v) for m, v in series.items()}
+    if last_minute is not None and int(last_online or 0) > 0:
+        # nothing happened since the last change: its count still holds up to now
+        for m in range(int(last_minute) + 1, last + 1):
+            live[m] = max(live.get(m, 0), int(last_online))
     return [
         {
             "minute": iso(keys.minute_start(m)),
