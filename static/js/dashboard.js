@@ -17,12 +17,13 @@
   var picker = document.getElementById("series-session");
   var updated = document.getElementById("updated");
   var timeFormat = new Intl.DateTimeFormat("en-GB", { timeZone: zone, hour: "2-digit", minute: "2-digit" });
+  var clockFormat = new Intl.DateTimeFormat("en-GB", { timeZone: zone, hour: "2-digit", minute: "2-digit", second: "2-digit" });
   var regionNames = typeof Intl.DisplayNames === "function" ? new Intl.DisplayNames(["en"], { type: "region" }) : null;
 
   var accent = "#0b6e4f";
   var seriesChart = new Chart(document.getElementById("series-chart"), {
     type: "line",
-    data: { labels: [], datasets: [{ label: "online", data: [], borderColor: accent, backgroundColor: "rgba(11,110,79,.12)", fill: true, pointRadius: 0, tension: 0.2, stepped: false }] },
+    data: { labels: [], datasets: [{ label: "online", data: [], borderColor: accent, backgroundColor: "rgba(11,110,79,.12)", fill: true, pointRadius: 0, tension: 0 }] },
     options: {
       animation: false, maintainAspectRatio: false,
       plugins: { legend: { display: false } },
@@ -100,7 +101,7 @@
         .then(function (data) { applySeries(data.series); }));
     }
     Promise.all(requests)
-      .then(function () { updated.textContent = "updated " + new Date().toLocaleTimeString(); })
+      .then(function () { updated.textContent = "updated " + clockFormat.format(new Date()); })
       .catch(function (error) { updated.textContent = "not updated: " + error.message; })
       .then(function () { setTimeout(poll, POLL_MS); });
   }
