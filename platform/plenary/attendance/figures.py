@@ -14,7 +14,7 @@ import redis
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as OrmSession
 
-from plenary.attendance import keys
+from plenary.attendance import keys, scripts
 from plenary.events.wire import iso
 from plenary.models import (
     AttendanceMinute,
@@ -30,16 +30,19 @@ SERIES_MAX_MINUTES = 24 * 60
 
 
 def read_live(r: redis.Redis, session_ids: list[int]) -> dict[int, dict[str, Any] | None]:
-    """online, peak, peak_at, unique per session from Redis (None where Redis has nothing)."""
-    pipe = r.pipeline(transaction=False)
-    for session_id in session_ids:
-        pipe.hlen(keys.session_key(session_id, "online"))
-        pipe.scard(keys.session_key(session_id, "uniq"))
-        pipe.hmget(keys.session_key(session_id, "stat"), "peak", "peak_at")
-    found = pipe.execute() if session_ids else []
+    """online, peak, peak_at, unique per session from Redis in one script call (None where
+    Redis has nothing for the session)."""
+    if not session_ids:
+        return {}
+    read_keys = [
+        keys.session_key(session_id, part)
+        for session_id in session_ids
+        for part in ("online", "uniq", "stat")
+    ]
+    found = scripts.call(r, "read", read_keys, [])
     live: dict[int, dict[str, Any] | None] = {}
     for index, session_id in enumerate(session_ids):
-        online, unique, (peak, peak_at) = found[3 * index : 3 * index + 3]
+        online, unique, peak, peak_at = found[4 * index : 4 * index + 4]
         if peak is None:
             live[session_id] = None
             continue

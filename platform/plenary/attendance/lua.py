@@ -177,3 +177,18 @@ if now < next_at then return 0 end
 redis.call('SET', KEYS[1], string.format('%d', now + tonumber(ARGV[2])), 'PX', 60000)
 return 1
 """
+
+# The dashboard's live read of many sessions in one call and one reply (parsing one array
+# costs the client far less than parsing three replies per session).
+# KEYS: online, uniq, stat of each session in turn. Returns online, unique, peak, peak_at each.
+READ = r"""
+local out = {}
+for i = 1, #KEYS, 3 do
+  local got = redis.call('HMGET', KEYS[i + 2], 'peak', 'peak_at')
+  out[#out + 1] = redis.call('HLEN', KEYS[i])
+  out[#out + 1] = redis.call('SCARD', KEYS[i + 1])
+  out[#out + 1] = got[1] or false
+  out[#out + 1] = got[2] or false
+end
+return out
+"""

@@ -17,6 +17,7 @@ SOURCES = {
     "refresh": lua.REFRESH,
     "expire": lua.EXPIRE,
     "throttle": lua.THROTTLE,
+    "read": lua.READ,
 }
 SHAS = {name: hashlib.sha1(source.encode()).hexdigest() for name, source in SOURCES.items()}
 
