@@ -17,6 +17,7 @@ import csv
 import io
 import json
 import os
+import random
 import statistics
 import subprocess
 import time
@@ -61,8 +62,12 @@ def now() -> datetime:
 
 
 def ours_join_leave(r: redis.Redis, total: int) -> tuple[float, float]:
-    """Joins then leaves of `total` fresh connections, BATCH per round trip."""
-    changes = [("enter", f"b{i}", i % PEOPLE + 1, SESSION) for i in range(total)]
+    """Joins then leaves of `total` connections, BATCH per round trip, with sids and people
+    drawn like redis-benchmark's `__rand_int__` (-r 1000000), so both grow the same keys."""
+    rng = random.Random(6)
+    sids = {f"{rng.randrange(1_000_000):012d}" for _ in range(total)}
+    changes = [("enter", sid, rng.randrange(1_000_000), SESSION) for sid in sids]
+    total = len(changes)
     started = time.perf_counter()
     for start in range(0, total, BATCH):
         presence.apply_batch(r, node_id="bench", changes=changes[start : start + BATCH], now=now())

@@ -206,3 +206,12 @@ def test_naive_time_is_refused(r):
 
     with pytest.raises(ValueError):
         presence.enter(r, node_id="n", sid="s", person_id=1, session_id=1, now=datetime(2026, 1, 1))
+
+
+def test_expire_dead_goes_through_many_dead_nodes_even_empty_ones(r, clock):
+    for index in range(presence.EXPIRE_BATCH + 5):  # more than one script call's worth
+        presence.refresh_node(r, node_id=f"empty-{index}", sids=[], now=clock.now())
+    enter(r, clock, "last", 1, node="zz-last")
+    clock.advance(minutes=2)
+    assert presence.expire_dead(r, now=clock.now()) == 1
+    assert r.zcard("att:nodes") == 0

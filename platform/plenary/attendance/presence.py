@@ -119,10 +119,9 @@ def expire_dead(r: redis.Redis, *, now: datetime, stale_ms: int = NODE_STALE_MS)
     """Drops the connections of nodes that stopped refreshing; returns how many were dropped."""
     ms = keys.millis(now)
     dropped = 0
-    while True:
-        found = scripts.run_pipeline(r, lambda pipe: _fill_expire(pipe, ms, stale_ms))[0]
-        dropped += int(found)
-        if not found or not r.zcount(keys.NODES, "-inf", f"({ms - stale_ms}"):
+    while True:  # EXPIRE_BATCH nodes per call, so that one call never blocks Redis for long
+        dropped += int(scripts.call(r, "expire", [keys.NODES], _expire_args(ms, stale_ms)))
+        if not r.zcount(keys.NODES, "-inf", f"({ms - stale_ms}"):
             return dropped
 
 
@@ -137,7 +136,11 @@ def should_broadcast(
 
 
 def _fill_expire(pipe, ms: int, stale_ms: int) -> None:
-    scripts.evalsha(pipe, "expire", [keys.NODES], [keys.PREFIX, ms, stale_ms, EXPIRE_BATCH])
+    scripts.evalsha(pipe, "expire", [keys.NODES], _expire_args(ms, stale_ms))
+
+
+def _expire_args(ms: int, stale_ms: int) -> list:
+    return [keys.PREFIX, ms, stale_ms, EXPIRE_BATCH]
 
 
 def _enter_keys(node_id: str, session_id: int) -> list[str]:
