@@ -11,12 +11,15 @@ import pytest
 import redis
 
 from plenary.attendance import presence
+from plenary.attendance.checkins import do_check_in
+from plenary.attendance.tickets import sign_ticket
 from plenary.clock import system_clock
 
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]  # fmt: skip
+SECRET = "test-secret-key-not-for-production"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "img"
 PLACES = [
     ("KR", "Gwangju"), ("KR", "Seoul"), ("KR", "Busan"), ("JP", "Osaka"), ("ID", "Jakarta"),
@@ -80,6 +83,11 @@ def test_dashboard_shows_the_online_count_change_live(browser, processes, db, ma
     people = [make.person(name=f"P{i}", country=c, city=t)
               for i, (c, t) in enumerate(rng.choice(PLACES) for _ in range(60))]  # fmt: skip
 
+    for person in people[52:56]:  # in the hall: their QR tickets scanned at the door
+        ticket = sign_ticket(make.registration(event, person, mode="in_person"), SECRET)
+        do_check_in(db, event=event, ticket=ticket, session_id=plenary.id, by=organizer,
+                    secret_key=SECRET, now=now)  # fmt: skip
+
     r = redis.Redis.from_url(fresh.settings.redis_url, decode_responses=True)
     # 35 minutes of history on the plenary, a handful on the youth forum
     for minute in range(35, 0, -1):
@@ -105,6 +113,8 @@ def test_dashboard_shows_the_online_count_change_live(browser, processes, db, ma
     page.goto(f"{node.url}/organize/forum")
     wait_for_text(page, online_cell(page, plenary.id), str(before))
     wait_for_text(page, online_cell(page, youth.id), "12")
+    onsite = page.locator(f'tr[data-session-id="{plenary.id}"] td[data-field="onsite"]')
+    assert onsite.inner_text() == "4"
 
     late = make.person(name="Late", country="CL", city="Santiago")
     presence.enter(r, node_id="n2", sid="late", person_id=late.id, session_id=plenary.id,

@@ -209,9 +209,19 @@ def test_naive_time_is_refused(r):
 
 
 def test_expire_dead_goes_through_many_dead_nodes_even_empty_ones(r, clock):
-    for index in range(presence.EXPIRE_BATCH + 5):  # more than one script call's worth
+    for index in range(25):  # more than one script call's worth (20 nodes a call)
         presence.refresh_node(r, node_id=f"empty-{index}", sids=[], now=clock.now())
     enter(r, clock, "last", 1, node="zz-last")
     clock.advance(minutes=2)
     assert presence.expire_dead(r, now=clock.now()) == 1
     assert r.zcard("att:nodes") == 0
+
+
+def test_a_dead_node_with_more_connections_than_one_call_drops_them_all(r, clock, monkeypatch):
+    monkeypatch.setattr(presence, "EXPIRE_BUDGET", 50)
+    changes = [("enter", f"s{i}", i, SESSION) for i in range(1, 181)]
+    presence.apply_batch(r, node_id="big", changes=changes, now=clock.now())
+    clock.advance(minutes=2)
+    assert presence.expire_dead(r, now=clock.now()) == 180
+    assert figures.read_live(r, [SESSION])[SESSION]["online"] == 0
+    assert not r.exists("att:node:big") and r.zcard("att:nodes") == 0

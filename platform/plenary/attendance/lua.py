@@ -138,31 +138,40 @@ return 0
 )
 
 # Drops the connections of nodes whose heartbeat is older than the stale bound, as if each
-# had left at the node's last heartbeat. Session keys are built here from the prefix, so
-# this script is for a single Redis (not a cluster), which is what Plenary runs.
-# KEYS: nodes; ARGV: prefix, now ms, stale ms, max nodes per call
+# had left at the node's last heartbeat. At most ARGV[4] connections per call (HSCAN in
+# steps), so that a node that held thousands never blocks Redis for long: the caller calls
+# again while dead nodes remain. Session keys are built here from the prefix, so this script
+# is for a single Redis (not a cluster), which is what Plenary runs.
+# KEYS: nodes; ARGV: prefix, now ms, stale ms, budget (connections per call)
 EXPIRE = (
     HELPERS
     + r"""
 local prefix = ARGV[1]
 local cutoff = tonumber(ARGV[2]) - tonumber(ARGV[3])
+local budget = tonumber(ARGV[4])
 local dead = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. cutoff, 'WITHSCORES',
-  'LIMIT', 0, tonumber(ARGV[4]))
+  'LIMIT', 0, 20)
 local dropped = 0
 for i = 1, #dead, 2 do
   local node, seen = dead[i], dead[i + 1]
   local minute = math.floor(tonumber(seen) / 60000)
   local key = prefix .. 'node:' .. node
-  local conns = redis.call('HGETALL', key)
-  for j = 1, #conns, 2 do
-    local s = string.match(conns[j], '^([^|]+)|')
-    local base = prefix .. 's:' .. s .. ':'
-    depart(base .. 'online', base .. 'people', base .. 'stat', base .. 'series',
-      conns[j + 1], seen, minute)
-    dropped = dropped + 1
-  end
-  redis.call('DEL', key)
-  redis.call('ZREM', KEYS[1], node)
+  local cursor = '0'
+  repeat
+    local page = redis.call('HSCAN', key, cursor, 'COUNT', 200)
+    cursor = page[1]
+    local conns = page[2]
+    for j = 1, #conns, 2 do
+      local s = string.match(conns[j], '^([^|]+)|')
+      local base = prefix .. 's:' .. s .. ':'
+      depart(base .. 'online', base .. 'people', base .. 'stat', base .. 'series',
+        conns[j + 1], seen, minute)
+      redis.call('HDEL', key, conns[j])
+      dropped = dropped + 1
+    end
+  until cursor == '0' or dropped >= budget
+  if redis.call('EXISTS', key) == 0 then redis.call('ZREM', KEYS[1], node) end
+  if dropped >= budget then break end
 end
 return dropped
 """

@@ -25,7 +25,7 @@ from plenary.events.wire import iso
 NODE_STALE_MS = 45_000
 REFRESH_SECONDS = 5
 BROADCAST_INTERVAL_MS = 1000
-EXPIRE_BATCH = 20
+EXPIRE_BUDGET = 2000  # connections dropped per script call (a few ms of Redis time)
 
 
 def enter(
@@ -119,7 +119,7 @@ def expire_dead(r: redis.Redis, *, now: datetime, stale_ms: int = NODE_STALE_MS)
     """Drops the connections of nodes that stopped refreshing; returns how many were dropped."""
     ms = keys.millis(now)
     dropped = 0
-    while True:  # EXPIRE_BATCH nodes per call, so that one call never blocks Redis for long
+    while True:  # a bounded amount per call, so that one call never blocks Redis for long
         dropped += int(scripts.call(r, "expire", [keys.NODES], _expire_args(ms, stale_ms)))
         if not r.zcount(keys.NODES, "-inf", f"({ms - stale_ms}"):
             return dropped
@@ -140,7 +140,7 @@ def _fill_expire(pipe, ms: int, stale_ms: int) -> None:
 
 
 def _expire_args(ms: int, stale_ms: int) -> list:
-    return [keys.PREFIX, ms, stale_ms, EXPIRE_BATCH]
+    return [keys.PREFIX, ms, stale_ms, EXPIRE_BUDGET]
 
 
 def _enter_keys(node_id: str, session_id: int) -> list[str]:
