@@ -49,7 +49,7 @@ def read_live(r: redis.Redis, session_ids: list[int]) -> dict[int, dict[str, Any
         live[session_id] = {
             "online": int(online),
             "peak": int(peak),
-            "peak_at": iso(keys.from_millis(int(peak_at))) if peak_at else None,
+            "peak_at": keys.iso_of_millis(peak_at) if peak_at else None,
             "unique": int(unique),
         }
     return live

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 
 PREFIX = "att:"
 NODES = PREFIX + "nodes"
@@ -45,3 +46,11 @@ def from_millis(ms: int) -> datetime:
 
 def minute_start(minute: int) -> datetime:
     return datetime.fromtimestamp(minute * 60, UTC)
+
+
+@lru_cache(maxsize=4096)
+def iso_of_millis(ms: str | int) -> str:
+    """A Redis millisecond timestamp as the contract's ISO 8601 (peaks change rarely: cached)."""
+    from plenary.events.wire import iso
+
+    return iso(from_millis(int(ms)))

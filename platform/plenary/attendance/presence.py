@@ -17,7 +17,6 @@ from typing import Any
 import redis
 
 from plenary.attendance import keys, scripts
-from plenary.events.wire import iso
 
 # A node that has not refreshed for this long is dead. Nodes refresh every REFRESH_SECONDS
 # and each refresh also runs the expiry, so a dead node's people leave the count within
@@ -162,6 +161,6 @@ def _figures(session_id: int, found: list) -> dict[str, Any]:
         "session_id": session_id,
         "online": int(online),
         "peak": int(peak),
-        "peak_at": iso(keys.from_millis(int(peak_at))) if peak_at else None,
+        "peak_at": keys.iso_of_millis(peak_at) if peak_at else None,
         "unique": int(unique),
     }
