@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from functools import lru_cache
 
+from plenary.events.wire import iso
+
 PREFIX = "att:"
 NODES = PREFIX + "nodes"
 ACTIVE = PREFIX + "active"
@@ -51,6 +53,4 @@ def minute_start(minute: int) -> datetime:
 @lru_cache(maxsize=4096)
 def iso_of_millis(ms: str | int) -> str:
     """A Redis millisecond timestamp as the contract's ISO 8601 (peaks change rarely: cached)."""
-    from plenary.events.wire import iso
-
     return iso(from_millis(int(ms)))
