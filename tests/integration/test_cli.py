@@ -59,7 +59,9 @@ def test_bad_arguments_get_one_line_and_change_nothing(fresh, make, db, args, sa
         ("REDIS_URL", "redis://127.0.0.1:1/0", "REDIS_URL: cannot reach Redis"),
     ],
 )
-def test_web_refuses_to_start_on_a_broken_setting_with_one_clear_line(fresh, variable, value, says):
+def test_web_refuses_to_start_on_a_broken_setting_with_one_clear_line(
+    fresh, variable, value, says
+):
     done = plenary("web", "--port", "1", env={**fresh.env, variable: value})
     assert done.returncode == 2
     assert says in done.stderr

@@ -86,11 +86,8 @@ def run_and_stop(folder, env, stop_signal) -> tuple[float, str]:
 @pytest.mark.slow
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
 def test_run_on_a_fresh_folder_uses_embedded_redis_and_sqlite(tmp_path, stop_signal):
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "PUBLIC_URL", "SMTP_URL")
-    }
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "PUBLIC_URL", "SMTP_URL")}
     seconds, output = run_and_stop(tmp_path, env, stop_signal)  # fmt: skip
     print(f"plenary run ready in {seconds:.1f}s (embedded Redis, SQLite)")
     assert "Sign in as" in output and "/join/" in output
