@@ -153,3 +153,11 @@ def test_the_beat_task_flushes_through_a_real_worker(r, db, clock, attended, pro
     records, session_figures, _ = snapshot(db, attended.session.id)
     assert {p: m for p, (m, _, _) in records.items()} == {attended.ana.id: 3, attended.ben.id: 1}
     assert session_figures[0] == 2
+
+
+def test_a_person_erased_since_joining_does_not_break_the_flush(r, db, clock, attended):
+    presence.enter(r, node_id="n1", sid="ghost", person_id=987654, session_id=attended.session.id,
+                   now=clock.now())  # fmt: skip
+    assert flush_attendance(r, db, now=clock.now())["sessions"] == 1
+    records, _, _ = snapshot(db, attended.session.id)
+    assert set(records) == {attended.ana.id, attended.ben.id}

@@ -19,7 +19,13 @@ from sqlalchemy.orm import Session as OrmSession
 
 from plenary.attendance import keys, presence
 from plenary.attendance.figures import person_minutes
-from plenary.models import AttendanceMinute, AttendanceRecord, EventSession, SessionAttendance
+from plenary.models import (
+    AttendanceMinute,
+    AttendanceRecord,
+    EventSession,
+    Person,
+    SessionAttendance,
+)
 
 LOCK_MS = 25_000
 RETAIN_SECONDS = 24 * 3600  # Redis keeps an ended session's data this long after its last flush
@@ -63,6 +69,8 @@ def flush_session(r: redis.Redis, db: OrmSession, session_id: int, *, now: datet
     pipe.hgetall(keys.session_key(session_id, "series"))
     (peak, peak_at), unique, series = pipe.execute()
     people = person_minutes(r, session_id)
+    known = _existing_people(db, set(people))
+    people = {person_id: entry for person_id, entry in people.items() if person_id in known}
 
     _upsert(
         db,
@@ -110,6 +118,15 @@ def flush_session(r: redis.Redis, db: OrmSession, session_id: int, *, now: datet
         ["session_id", "minute"],
         {"online": "larger"},
     )
+
+
+def _existing_people(db: OrmSession, ids: set[int]) -> set[int]:
+    """People still in SQL: one erased meanwhile must not make every later flush fail."""
+    ordered, found = sorted(ids), set()
+    for start in range(0, len(ordered), UPSERT_CHUNK):
+        chunk = ordered[start : start + UPSERT_CHUNK]
+        found.update(db.scalars(select(Person.id).where(Person.id.in_(chunk))))
+    return found
 
 
 def stored_records(db: OrmSession, session_id: int) -> list[AttendanceRecord]:
