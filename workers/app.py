@@ -13,8 +13,11 @@ from plenary.extensions import configure_celery, db, redis_store
 
 TASK_MODULES = ["workers.tasks"]
 
-# Periodic tasks, by name. Later issues add attendance flushes and the outbox relay here.
-BEAT_SCHEDULE: dict[str, dict] = {}
+# Periodic tasks, by name. Later issues add the outbox relay here.
+BEAT_SCHEDULE: dict[str, dict] = {
+    # Redis → SQL; also expires the connections of dead web nodes (issue 6).
+    "attendance-flush": {"task": "plenary.attendance.flush", "schedule": 30.0},
+}
 
 
 class DatabaseTask(Task):

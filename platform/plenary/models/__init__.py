@@ -1,5 +1,11 @@
 """SQLAlchemy models: what must never be lost lives here (SQL), not in Redis."""
 
+from plenary.models.attendance import (
+    AttendanceMinute,
+    AttendanceRecord,
+    Checkin,
+    SessionAttendance,
+)
 from plenary.models.base import Base, UTCDateTime, utcnow
 from plenary.models.events import (
     LANGUAGES,
@@ -27,7 +33,10 @@ __all__ = [
     "ROLES",
     "SESSION_KINDS",
     "ApiToken",
+    "AttendanceMinute",
+    "AttendanceRecord",
     "Base",
+    "Checkin",
     "Event",
     "EventDay",
     "EventSession",
@@ -35,6 +44,7 @@ __all__ = [
     "Person",
     "Registration",
     "RoleGrant",
+    "SessionAttendance",
     "Track",
     "UTCDateTime",
     "utcnow",
