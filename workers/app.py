@@ -9,12 +9,16 @@ from __future__ import annotations
 from celery import Celery, Task
 
 from plenary.config import Settings, load_settings
-from plenary.extensions import configure_celery, db, redis_store
+from plenary.extensions import configure_celery, db, redis_store, task_client
 
 TASK_MODULES = ["workers.tasks"]
 
-# Periodic tasks, by name. Later issues add attendance flushes and the outbox relay here.
-BEAT_SCHEDULE: dict[str, dict] = {}
+# Periodic tasks, by name; the interval is the settings' (RELAY_INTERVAL), set in configure().
+BEAT_SCHEDULE: dict[str, dict] = {
+    "mail-relay": {"task": "plenary.mail.relay"},
+    "registration-relay": {"task": "plenary.registration.relay"},
+}
+RELAYS = ("mail-relay", "registration-relay")
 
 
 class DatabaseTask(Task):
@@ -36,6 +40,17 @@ def configure(settings: Settings | None = None) -> Celery:
     redis_url = settings.effective_redis_url
     redis_store.bind(redis_url)
     configure_celery(celery_app, redis_url)
-    celery_app.conf.update(beat_schedule=BEAT_SCHEDULE, worker_hijack_root_logger=False)
+    # Domain code enqueues follow-up tasks (an email after a confirmation) by name, as the
+    # web tier does, so the sending client is configured in workers too.
+    configure_celery(task_client, redis_url)
+    schedule = {name: dict(entry) for name, entry in BEAT_SCHEDULE.items()}
+    for name in RELAYS:
+        schedule[name]["schedule"] = settings.relay_interval
+    celery_app.conf.update(beat_schedule=schedule, worker_hijack_root_logger=False)
     celery_app.conf.plenary_settings = settings
     return celery_app
+
+
+def settings() -> Settings:
+    """The settings the worker was configured with (tasks read them here, not from env)."""
+    return celery_app.conf.plenary_settings

@@ -9,6 +9,8 @@ from plenary.models.events import (
     EventSession,
     Track,
 )
+from plenary.models.jobs import JOB_STATES, Job
+from plenary.models.mail import OUTBOX_STATUSES, EmailOutbox
 from plenary.models.people import (
     MODES,
     REGISTRATION_STATUSES,
@@ -21,16 +23,20 @@ from plenary.models.people import (
 )
 
 __all__ = [
+    "JOB_STATES",
     "LANGUAGES",
     "MODES",
+    "OUTBOX_STATUSES",
     "REGISTRATION_STATUSES",
     "ROLES",
     "SESSION_KINDS",
     "ApiToken",
     "Base",
+    "EmailOutbox",
     "Event",
     "EventDay",
     "EventSession",
+    "Job",
     "LinkToken",
     "Person",
     "Registration",
