@@ -15,5 +15,11 @@ def insert_or_ignore(db: OrmSession, model: type, values: dict, conflict: list[s
     """Inserts one row unless `conflict` columns already hold these values; True if inserted."""
     dialect = db.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict)
-    return db.execute(statement).rowcount == 1
+    statement = (
+        insert(model)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=conflict)
+        .returning(model.id)
+    )
+    # RETURNING, not rowcount: the ORM's insert path reports rowcount -1 on PostgreSQL.
+    return db.execute(statement).scalar() is not None
