@@ -10,6 +10,8 @@ def allow(client: redis.Redis, key: str, limit: int, window_seconds: int) -> boo
     full_key = f"ratelimit:{key}"
     with client.pipeline() as pipe:
         pipe.incr(full_key)
-        pipe.expire(full_key, window_seconds, nx=True)
-        count, _ = pipe.execute()
+        pipe.ttl(full_key)
+        count, ttl = pipe.execute()
+    if ttl < 0:  # a new window (EXPIRE … NX would need Redis 7; the embedded one is 6.2)
+        client.expire(full_key, window_seconds)
     return count <= limit

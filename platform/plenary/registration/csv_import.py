@@ -94,9 +94,11 @@ def rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
         yield start, dict(zip(columns, record + [""] * (len(columns) - len(record)), strict=False))
 
 
-def validate_rows(text: str) -> tuple[list[tuple[int, RegistrationInput]], list[dict]]:
-    valid, errors = [], []
+def validate_rows(text: str) -> tuple[list[tuple[int, RegistrationInput]], list[dict], int]:
+    """(valid rows, one error per bad field with its line, number of rows)."""
+    valid, errors, count = [], [], 0
     for line, cells in rows(text):
+        count += 1
         if "__error__" in cells:
             errors.append({"line": line, "field": None, "message": cells["__error__"]})
             continue
@@ -106,7 +108,7 @@ def validate_rows(text: str) -> tuple[list[tuple[int, RegistrationInput]], list[
             for problem in exc.errors(include_url=False):
                 field = ".".join(str(part) for part in problem["loc"]) or None
                 errors.append({"line": line, "field": field, "message": problem["msg"]})
-    return valid, errors
+    return valid, errors, count
 
 
 def run_import(db: OrmSession, job_id: int, *, now: datetime, settings: Settings) -> Job | None:
@@ -115,8 +117,9 @@ def run_import(db: OrmSession, job_id: int, *, now: datetime, settings: Settings
     if job is None or job.state in ("done", "failed") or job.payload is None:
         return job
     event = db.get(Event, job.event_id)
-    valid, errors = validate_rows(decode(job.payload))
-    job.state, job.total, job.done, job.errors = "running", len(valid) + len(errors), 0, errors
+    valid, errors, total = validate_rows(decode(job.payload))
+    invalid = total - len(valid)
+    job.state, job.total, job.done, job.errors = "running", total, invalid, errors
     db.commit()
     for index, (line, data) in enumerate(valid, start=1):
         try:
@@ -127,7 +130,7 @@ def run_import(db: OrmSession, job_id: int, *, now: datetime, settings: Settings
             job = db.get(Job, job_id)
             job.errors = [*job.errors, {"line": line, "field": None, "message": str(exc)[:200]}]
         if index % PROGRESS_EVERY == 0:
-            job.done = index + len(errors)
+            job.done = index + invalid
             db.commit()
     job.done = job.total
     finish(job, now=now)
