@@ -26,8 +26,12 @@ def test_register_through_the_form_and_open_the_join_link_from_the_email(
 ):
     from playwright.sync_api import sync_playwright
 
-    make.event(slug="forum", title="World Human Rights Cities Forum 2026",
-               title_ko="2026 세계인권도시포럼", venue="Kim Dae-jung Convention Center")  # fmt: skip
+    make.event(
+        slug="forum",
+        title="World Human Rights Cities Forum 2026",
+        title_ko="2026 세계인권도시포럼",
+        venue="Kim Dae-jung Convention Center",
+    )
     web = processes.web()
     processes.worker(env={"SMTP_URL": smtp.url, "PUBLIC_URL": web.url})
     with sync_playwright() as playwright:

@@ -98,7 +98,7 @@ def test_wrong_columns_garbage_and_oversized_files_are_refused_and_nothing_is_st
 def test_only_organizers_import_and_only_the_starter_reads_the_job(client, make, db, settings):
     event = make.event(slug="forum")
     _, token = organizer(make, event)
-    other_organizer, other_token = organizer(make, event)
+    _, other_token = organizer(make, event)
     attendee_token = make.token(make.person())
     denied = upload(client, attendee_token, EXCEL.encode())
     assert denied.status_code == 403 and counts(db) == (0, 0)

@@ -37,7 +37,8 @@ def test_the_form_registers_and_shows_the_confirmation_page(client, make, db):
 def test_form_errors_are_shown_next_to_each_field_and_nothing_is_stored(client, make, db):
     make.event(slug="forum")
     token = csrf(client, "/e/forum/register")
-    bad = {**FORM, "email": "nope", "country": "XX", "name": "Eve\r\nBcc: x@y.z", "csrf_token": token}
+    bad = {**FORM, "email": "nope", "country": "XX", "name": "Eve\r\nBcc: x@y.z"}
+    bad["csrf_token"] = token
     bad.pop("consent")
     response = client.post("/e/forum/register", data=bad)
     assert response.status_code == 400
@@ -52,7 +53,8 @@ def test_a_form_post_without_the_csrf_token_is_refused(client, make, db):
     make.event(slug="forum")
     client.get("/e/forum/register")
     assert client.post("/e/forum/register", data=FORM).status_code == 400
-    assert client.post("/e/forum/register", data={**FORM, "csrf_token": "forged"}).status_code == 400
+    forged = {**FORM, "csrf_token": "forged"}
+    assert client.post("/e/forum/register", data=forged).status_code == 400
     assert registrations(db) == 0
 
 
@@ -81,8 +83,10 @@ def test_login_link_is_always_202_emails_participants_once_per_window_and_is_rat
     event = make.event(slug="forum")
     participant = make.person(email="kim@example.org")
     make.registration(event, participant)
-    ask = lambda email: client.post("/api/v1/auth/login-link",  # noqa: E731
-                                    json={"event": "forum", "email": email})
+    ask = lambda email: client.post(
+        "/api/v1/auth/login-link",  # noqa: E731
+        json={"event": "forum", "email": email},
+    )
     assert ask("kim@example.org").status_code == 202
     assert ask("KIM@example.org").status_code == 202
     assert ask("stranger@example.org").status_code == 202

@@ -1,4 +1,4 @@
-"""Deciding registrations (capacity, waiting list, promotion), tickets, and the emails they queue."""
+"""Deciding registrations (capacity, waiting list, promotion), tickets, and their emails."""
 
 from __future__ import annotations
 

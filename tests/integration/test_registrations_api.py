@@ -82,7 +82,8 @@ def test_non_json_body_is_refused(client, make, db):
 
 def test_a_registration_is_readable_by_its_person_and_organizers_only(client, make, db):
     event = make.event(slug="forum")
-    registration_id = client.post("/api/v1/events/forum/registrations", json=body()).get_json()["id"]
+    answer = client.post("/api/v1/events/forum/registrations", json=body())
+    registration_id = answer.get_json()["id"]
     owner = db.get(Registration, registration_id).person
     organizer, stranger = make.person(), make.person()
     make.role(organizer, event, "organizer")
@@ -95,12 +96,17 @@ def test_a_registration_is_readable_by_its_person_and_organizers_only(client, ma
 
     mine = read(owner)
     assert mine.status_code == 200
-    assert mine.get_json()["email"] == "jiwon@example.org" and mine.get_json()["status"] == "pending"
+    assert mine.get_json()["email"] == "jiwon@example.org"
+    assert mine.get_json()["status"] == "pending"
     assert read(organizer).status_code == 200
     assert read(stranger).status_code == 404
     assert read(None).status_code == 401
-    assert client.get("/api/v1/registrations/999999",
-                      headers={"Authorization": f"Bearer {make.token(owner)}"}).status_code == 404
+    assert (
+        client.get(
+            "/api/v1/registrations/999999", headers={"Authorization": f"Bearer {make.token(owner)}"}
+        ).status_code
+        == 404
+    )
 
 
 def test_only_the_person_cancels_their_registration(client, make, db):

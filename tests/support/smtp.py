@@ -27,6 +27,7 @@ class CollectingHandler:
         self.refuse_first = 0
         self.refused = 0
         self.delay = 0.0
+        self.held = 0  # messages received but not yet answered (during `delay`)
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope) -> str:
@@ -35,7 +36,13 @@ class CollectingHandler:
                 self.refused += 1
                 return "451 4.3.0 try again later"
         if self.delay:
-            await asyncio.sleep(self.delay)
+            with self.lock:
+                self.held += 1
+            try:
+                await asyncio.sleep(self.delay)
+            finally:
+                with self.lock:
+                    self.held -= 1
         parsed = BytesParser(policy=policy.default).parsebytes(envelope.content)
         with self.lock:
             self.messages.append(parsed)

@@ -42,11 +42,17 @@ def deliver(db: OrmSession, outbox_id: int, settings: Settings, *, now: datetime
     attempts, dedupe_key = row.attempts, row.dedupe_key
     message = build_message(row, settings.mail_from)
     db.rollback()  # no transaction held open across the network call
+
+    def accepted() -> None:
+        outbox.mark_sent(db, outbox_id, now=now)
+        db.commit()
+
     try:
         if settings.smtp_url:
-            send_smtp(message, settings.smtp_url, timeout=settings.smtp_timeout)
+            send_smtp(message, settings.smtp_url, timeout=settings.smtp_timeout, accepted=accepted)
         else:
             write_eml(message, settings.outbox_dir, dedupe_key)
+            accepted()
     except TemporaryFailure as exc:
         return _after_failure(db, outbox_id, str(exc), attempts, settings, now)
     except PermanentFailure as exc:
@@ -54,8 +60,6 @@ def deliver(db: OrmSession, outbox_id: int, settings: Settings, *, now: datetime
         outbox.mark_failed(db, outbox_id, str(exc))
         db.commit()
         return Outcome("failed")
-    outbox.mark_sent(db, outbox_id, now=now)
-    db.commit()
     return Outcome("sent")
 
 

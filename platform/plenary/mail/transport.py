@@ -10,6 +10,7 @@ import os
 import re
 import smtplib
 import ssl
+from collections.abc import Callable
 from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -23,7 +24,14 @@ class PermanentFailure(Exception):
     """Retrying will not help (an address refused with 5xx, a message too large)."""
 
 
-def send_smtp(message: EmailMessage, smtp_url: str, *, timeout: float) -> None:
+def send_smtp(
+    message: EmailMessage, smtp_url: str, *, timeout: float, accepted: Callable[[], None]
+) -> None:
+    """Sends `message`; calls `accepted` as soon as the server took it, before QUIT.
+
+    Recording success before the goodbye keeps the window in which a crash would cause a
+    resend (RFC 1047: accepted by the server, not yet recorded here) as short as possible.
+    """
     parts = urlsplit(smtp_url)
     options = parse_qs(parts.query)
     secure = parts.scheme == "smtps"
@@ -35,12 +43,15 @@ def send_smtp(message: EmailMessage, smtp_url: str, *, timeout: float) -> None:
             )
         else:
             client = smtplib.SMTP(parts.hostname, port, timeout=timeout)
-        with client:
+        try:
             if options.get("starttls", ["0"])[0] in ("1", "true", "yes"):
                 client.starttls(context=ssl.create_default_context())
             if parts.username:
                 client.login(unquote(parts.username), unquote(parts.password or ""))
             client.send_message(message)
+        except BaseException:
+            client.close()
+            raise
     except smtplib.SMTPRecipientsRefused as exc:
         codes = [code for code, _ in exc.recipients.values()]
         raise _by_code(min(codes), str(exc.recipients)) from None
@@ -48,6 +59,11 @@ def send_smtp(message: EmailMessage, smtp_url: str, *, timeout: float) -> None:
         raise _by_code(exc.smtp_code, f"{exc.smtp_code} {exc.smtp_error!r}") from None
     except (smtplib.SMTPException, OSError) as exc:  # refused, reset, timed out, TLS failed
         raise TemporaryFailure(f"{type(exc).__name__}: {exc}") from None
+    accepted()
+    try:
+        client.quit()
+    except (smtplib.SMTPException, OSError):
+        client.close()  # the message is delivered; a failed goodbye changes nothing
 
 
 def _by_code(code: int, text: str) -> Exception:
