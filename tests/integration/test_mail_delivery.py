@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from plenary.mail.compose import build_message
 from plenary.mail.delivery import deliver
-from plenary.mail.outbox import claim, queue_email
+from plenary.mail.outbox import claim, message_id_for, queue_email
 from plenary.models import EmailOutbox
 from tests.support.processes import free_port
 from tests.support.smtp import SmtpServer
@@ -26,7 +27,7 @@ def queued(app, db, make, clock, settings):
     def add(key: str = "test:1", to: str = "kim@example.org") -> int:
         queue_email(db, dedupe_key=key, kind="test", to_address=to, to_name="Kim",
                     subject="Hello", text="Hello in text", html="<p>Hello</p>",
-                    mail_from=settings.mail_from, now=clock.now(), event_id=event.id)  # fmt: skip
+                    settings=settings, now=clock.now(), event_id=event.id)  # fmt: skip
         db.commit()
         return db.scalar(select(EmailOutbox.id).where(EmailOutbox.dedupe_key == key))
 
@@ -45,6 +46,23 @@ def test_a_row_is_sent_once_and_a_second_delivery_sends_nothing(db, queued, sett
     assert deliver(db, outbox_id, settings, now=clock.now()).state == "skipped"
     assert len(smtp.messages) == 1 and row(db, outbox_id).status == "sent"
     assert smtp.messages[0]["Message-ID"] == row(db, outbox_id).message_id
+
+
+def test_message_ids_are_stable_per_email_and_differ_between_deployments():
+    sender = "Plenary <no-reply@forum.example.org>"
+    first = message_id_for("confirmation:2:v1", sender, "secret-a")
+    assert first == message_id_for("confirmation:2:v1", sender, "secret-a")
+    assert first.endswith("@forum.example.org>")
+    assert first != message_id_for("confirmation:2:v1", sender, "secret-b")
+    assert first != message_id_for("confirmation:3:v1", sender, "secret-a")
+
+
+def test_a_line_break_in_a_header_never_reaches_the_wire(db, queued, settings):
+    row_ = row(db, queued())
+    row_.to_name = "Eve\r\nBcc: victim@example.org"
+    with pytest.raises(ValueError):
+        build_message(row_, settings.mail_from).as_bytes()
+    db.rollback()
 
 
 def test_queueing_the_same_key_twice_keeps_one_row(db, queued):

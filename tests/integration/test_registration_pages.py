@@ -83,10 +83,13 @@ def test_login_link_is_always_202_emails_participants_once_per_window_and_is_rat
     event = make.event(slug="forum")
     participant = make.person(email="kim@example.org")
     make.registration(event, participant)
-    ask = lambda email: client.post(
-        "/api/v1/auth/login-link",  # noqa: E731
-        json={"event": "forum", "email": email},
-    )
+
+    def ask(email):
+        return client.post(
+            "/api/v1/auth/login-link",
+            json={"event": "forum", "email": email},
+        )
+
     assert ask("kim@example.org").status_code == 202
     assert ask("KIM@example.org").status_code == 202
     assert ask("stranger@example.org").status_code == 202

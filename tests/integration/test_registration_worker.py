@@ -119,3 +119,22 @@ def processes_send(task_name: str, *args) -> None:
     from plenary.dispatch import send_now
 
     send_now(task_name, *args)
+
+
+def test_two_workers_racing_over_the_last_seats_never_overbook(app, processes, make, db, smtp):
+    event = make.event(slug="forum", venue_capacity=3)
+    for number in range(10):
+        make.registration(event, make.person(email=f"s{number}@example.org"), status="pending",
+                          mode="in_person")  # fmt: skip
+    ids = db.scalars(select(Registration.id)).all()
+    for registration_id in ids + ids:  # every registration processed twice, concurrently
+        processes_send("plenary.registration.process", registration_id)
+    env = {"SMTP_URL": smtp.url, **FAST}
+    processes.worker("--concurrency=2", env=env)
+    processes.worker("--concurrency=2", env=env)
+    wait_until(lambda: count(db, EmailOutbox, EmailOutbox.status == "sent") == 10, 60, "10 sent")
+    assert count(db, Registration, Registration.status == "confirmed") == 3
+    assert count(db, Registration, Registration.status == "waitlisted") == 7
+    kinds = sorted(m["X-Plenary-Key"].split(":")[0] for m in smtp.messages)
+    assert kinds == ["confirmation"] * 3 + ["waitlisted"] * 7
+    assert set(smtp.message_id_counts().values()) == {1}

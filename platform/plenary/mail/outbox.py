@@ -8,11 +8,13 @@ pending → sending (claimed, with a lease) → sent | pending again (temporary 
 from __future__ import annotations
 
 import hashlib
+import hmac
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session as OrmSession
 
+from plenary.config import Settings
 from plenary.dispatch import enqueue_after_commit
 from plenary.models import EmailOutbox
 from plenary.sql_upsert import insert_or_ignore
@@ -20,10 +22,13 @@ from plenary.sql_upsert import insert_or_ignore
 SEND_TASK = "plenary.mail.send"
 
 
-def message_id_for(dedupe_key: str, mail_from: str) -> str:
-    """The same email always carries the same Message-ID, so receivers can collapse repeats."""
+def message_id_for(dedupe_key: str, mail_from: str, secret: str) -> str:
+    """The same email always carries the same Message-ID, so receivers can collapse repeats.
+
+    Keyed by the deployment's secret: "confirmation:2:v1" of two installations must differ.
+    """
     domain = mail_from.rsplit("@", 1)[-1].strip(" >") or "plenary.invalid"
-    digest = hashlib.sha256(dedupe_key.encode()).hexdigest()[:32]
+    digest = hmac.new(secret.encode(), dedupe_key.encode(), hashlib.sha256).hexdigest()[:32]
     return f"<{digest}@{domain}>"
 
 
@@ -37,7 +42,7 @@ def queue_email(
     subject: str,
     text: str,
     html: str | None,
-    mail_from: str,
+    settings: Settings,
     now: datetime,
     event_id: int | None = None,
     attachments: list[dict] | None = None,
@@ -46,10 +51,11 @@ def queue_email(
 
     The send task is enqueued only after the transaction commits.
     """
+    message_id = message_id_for(dedupe_key, settings.mail_from, settings.secret_key)
     values = dict(
         dedupe_key=dedupe_key, kind=kind, event_id=event_id, to_address=to_address,
         to_name=to_name, subject=subject, text=text, html=html,
-        attachments=attachments or [], message_id=message_id_for(dedupe_key, mail_from),
+        attachments=attachments or [], message_id=message_id,
         status="pending", attempts=0, next_attempt_at=now, created_at=now,
     )  # fmt: skip
     inserted = insert_or_ignore(db, EmailOutbox, values, ["dedupe_key"])

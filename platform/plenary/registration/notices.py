@@ -89,5 +89,5 @@ def _queue(db, key, kind, person, event, rendered, settings, now, attachments=No
     return queue_email(
         db, dedupe_key=key, kind=kind, to_address=person.email, to_name=person.name,
         subject=rendered.subject, text=rendered.text, html=rendered.html,
-        mail_from=settings.mail_from, now=now, event_id=event.id, attachments=attachments,
+        settings=settings, now=now, event_id=event.id, attachments=attachments,
     )  # fmt: skip
