@@ -87,6 +87,31 @@ def test_smtp_refusing_the_first_attempts_still_delivers_exactly_once(
     assert sum(attempts) == 3 + 4
 
 
+def test_smtp_server_down_then_back_delivers_every_email_exactly_once(app, processes, make, db):
+    event = make.event(slug="forum")
+    for number in range(3):
+        make.registration(event, make.person(email=f"d{number}@example.org"), status="pending")
+    server = SmtpServer()  # not listening yet: connections are refused
+    processes.worker(env={"SMTP_URL": server.url, **FAST})
+    for registration_id in db.scalars(select(Registration.id)).all():
+        processes_send("plenary.registration.process", registration_id)
+
+    def refused_twice() -> bool:
+        db.rollback()
+        rows = db.scalars(select(EmailOutbox)).all()
+        return len(rows) == 3 and all(r.attempts >= 2 and r.status == "pending" for r in rows)
+
+    wait_until(refused_twice, 60, "every email refused twice")
+    assert "Connection" in db.scalar(select(EmailOutbox.last_error))
+    server.start()
+    try:
+        wait_until(lambda: count(db, EmailOutbox, EmailOutbox.status == "sent") == 3, 60, "sent")
+        received = server.message_id_counts()
+        assert len(received) == 3 and set(received.values()) == {1}
+    finally:
+        server.stop()
+
+
 def test_worker_killed_mid_batch_then_restarted_delivers_every_email_exactly_once(
     app, processes, make, db, smtp
 ):
