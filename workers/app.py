@@ -9,15 +9,19 @@ from __future__ import annotations
 from celery import Celery, Task
 
 from plenary.config import Settings, load_settings
-from plenary.extensions import configure_celery, db, redis_store
+from plenary.extensions import configure_celery, db, redis_store, task_client
 
 TASK_MODULES = ["workers.tasks"]
 
-# Periodic tasks, by name. Later issues add the outbox relay here.
+# Periodic tasks, by name. The relays' interval is the settings' (RELAY_INTERVAL), set in
+# configure().
 BEAT_SCHEDULE: dict[str, dict] = {
+    "mail-relay": {"task": "plenary.mail.relay"},
+    "registration-relay": {"task": "plenary.registration.relay"},
     # Redis → SQL; also expires the connections of dead web nodes (issue 6).
     "attendance-flush": {"task": "plenary.attendance.flush", "schedule": 30.0},
 }
+RELAYS = ("mail-relay", "registration-relay")
 
 
 class DatabaseTask(Task):
@@ -39,6 +43,17 @@ def configure(settings: Settings | None = None) -> Celery:
     redis_url = settings.effective_redis_url
     redis_store.bind(redis_url)
     configure_celery(celery_app, redis_url)
-    celery_app.conf.update(beat_schedule=BEAT_SCHEDULE, worker_hijack_root_logger=False)
+    # Domain code enqueues follow-up tasks (an email after a confirmation) by name, as the
+    # web tier does, so the sending client is configured in workers too.
+    configure_celery(task_client, redis_url)
+    schedule = {name: dict(entry) for name, entry in BEAT_SCHEDULE.items()}
+    for name in RELAYS:
+        schedule[name]["schedule"] = settings.relay_interval
+    celery_app.conf.update(beat_schedule=schedule, worker_hijack_root_logger=False)
     celery_app.conf.plenary_settings = settings
     return celery_app
+
+
+def settings() -> Settings:
+    """The settings the worker was configured with (tasks read them here, not from env)."""
+    return celery_app.conf.plenary_settings

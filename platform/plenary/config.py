@@ -34,6 +34,15 @@ class Settings:
     testing: bool = False
     # The largest Socket.IO message accepted, in bytes (OWASP: 64 KB or less).
     max_socket_message: int = 64 * 1024
+    # Email delivery: tries before "failed", backoff base (30, 60, 120 … s), how long a
+    # sender may hold a row before another may take it, and the SMTP socket timeout.
+    mail_max_attempts: int = 8
+    mail_retry_base: float = 30.0
+    mail_lease_seconds: float = 120.0
+    smtp_timeout: float = 30.0
+    # The relay (beat) re-enqueues work whose task was lost: how often, and how old it must be.
+    relay_interval: float = 30.0
+    relay_stale_seconds: float = 60.0
     extra: dict = field(default_factory=dict)
 
     @property
@@ -76,8 +85,28 @@ def load_settings(environ: dict[str, str] | None = None, **overrides) -> Setting
         public_url=check_public_url(env.get("PUBLIC_URL") or "http://127.0.0.1:5000"),
         mail_from=env.get("MAIL_FROM") or Settings.mail_from,
         log_level=env.get("LOG_LEVEL", "INFO").upper(),
+        mail_max_attempts=int(number(env, "MAIL_MAX_ATTEMPTS", Settings.mail_max_attempts)),
+        mail_retry_base=number(env, "MAIL_RETRY_BASE", Settings.mail_retry_base),
+        mail_lease_seconds=number(env, "MAIL_LEASE_SECONDS", Settings.mail_lease_seconds),
+        smtp_timeout=number(env, "SMTP_TIMEOUT", Settings.smtp_timeout),
+        relay_interval=number(env, "RELAY_INTERVAL", Settings.relay_interval),
+        relay_stale_seconds=number(env, "RELAY_STALE_SECONDS", Settings.relay_stale_seconds),
     )
     return settings.with_overrides(**overrides) if overrides else settings
+
+
+def number(env: dict[str, str], name: str, default: float) -> float:
+    """A positive number from the environment, or the default when unset."""
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number (got {raw!r})") from None
+    if value <= 0:
+        raise ConfigError(f"{name} must be positive (got {raw!r})")
+    return value
 
 
 def served_at(settings: Settings, host: str, port: int, environ=None) -> Settings:

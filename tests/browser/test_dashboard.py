@@ -12,7 +12,7 @@ import redis
 
 from plenary.attendance import presence
 from plenary.attendance.checkins import do_check_in
-from plenary.attendance.tickets import sign_ticket
+from plenary.registration.tickets import issue_ticket
 from plenary.clock import system_clock
 
 CHROMIUM_ARGS = [
@@ -84,7 +84,7 @@ def test_dashboard_shows_the_online_count_change_live(browser, processes, db, ma
               for i, (c, t) in enumerate(rng.choice(PLACES) for _ in range(60))]  # fmt: skip
 
     for person in people[52:56]:  # in the hall: their QR tickets scanned at the door
-        ticket = sign_ticket(make.registration(event, person, mode="in_person"), SECRET)
+        ticket = issue_ticket(SECRET, make.registration(event, person, mode="in_person"))
         do_check_in(db, event=event, ticket=ticket, session_id=plenary.id, by=organizer,
                     secret_key=SECRET, now=now)  # fmt: skip
 

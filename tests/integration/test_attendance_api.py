@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from plenary.attendance import presence
-from plenary.attendance.tickets import sign_ticket
+from plenary.registration.tickets import issue_ticket
 from plenary.models import AttendanceRecord, Checkin
 from tests.integration.attendance_support import redis_client
 
@@ -48,7 +48,7 @@ def checkins(db) -> int:
 
 def test_staff_check_a_ticket_in_for_a_session_once(client, db, make, forum):
     registration = make.registration(forum.event, mode="in_person")
-    ticket = sign_ticket(registration, SECRET)
+    ticket = issue_ticket(SECRET, registration)
     body = {"ticket": ticket, "session_id": forum.session.id}
     first = client.post("/api/v1/events/forum/checkins", json=body, headers=bearer(forum.staff))
     again = client.post("/api/v1/events/forum/checkins", json=body, headers=bearer(forum.staff))
@@ -66,7 +66,7 @@ def test_staff_check_a_ticket_in_for_a_session_once(client, db, make, forum):
 def test_an_event_check_in_counts_the_person_as_a_participant(client, db, make, forum):
     registration = make.registration(forum.event, person=make.person(country="JP", city="Osaka"))
     response = client.post("/api/v1/events/forum/checkins",
-                           json={"ticket": sign_ticket(registration, SECRET)},
+                           json={"ticket": issue_ticket(SECRET, registration)},
                            headers=bearer(forum.organizer))  # fmt: skip
     assert response.status_code == 200
     assert response.json["checkin"]["session_id"] is None
@@ -78,14 +78,14 @@ def test_an_event_check_in_counts_the_person_as_a_participant(client, db, make, 
 @pytest.mark.parametrize("case", ["tampered", "forged", "other_event", "revoked", "cancelled"])
 def test_a_bad_ticket_is_forbidden_and_nothing_is_recorded(client, db, make, forum, case):
     registration = make.registration(forum.event)
-    ticket = sign_ticket(registration, SECRET)
+    ticket = issue_ticket(SECRET, registration)
     if case == "tampered":
         ticket = ticket[:-2] + ("AA" if not ticket.endswith("AA") else "BB")
     elif case == "forged":
-        ticket = sign_ticket(registration, "not-the-secret")
+        ticket = issue_ticket("not-the-secret", registration)
     elif case == "other_event":
         other = make.event()
-        ticket = sign_ticket(make.registration(other), SECRET)
+        ticket = issue_ticket(SECRET, make.registration(other))
     elif case == "revoked":
         registration.ticket_version = 2
         db.commit()
@@ -102,7 +102,7 @@ def test_a_bad_ticket_is_forbidden_and_nothing_is_recorded(client, db, make, for
 
 
 def test_check_in_refuses_attendees_unknown_sessions_and_bad_bodies(client, db, make, forum):
-    ticket = sign_ticket(make.registration(forum.event), SECRET)
+    ticket = issue_ticket(SECRET, make.registration(forum.event))
     url = "/api/v1/events/forum/checkins"
     as_guest = client.post(url, json={"ticket": ticket}, headers=bearer(forum.guest_token))
     assert as_guest.status_code == 403

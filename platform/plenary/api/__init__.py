@@ -8,11 +8,23 @@ from plenary.api.errors import register_error_handlers
 
 
 def register_api(app: Flask) -> None:
-    from plenary.api import attendance, auth, events, health, openapi
+    from plenary.api import (
+        attendance,
+        auth,
+        events,
+        health,
+        jobs,
+        login_links,
+        openapi,
+        registrations,
+    )
 
     app.register_blueprint(health.blueprint)
     app.register_blueprint(openapi.blueprint)
     app.register_blueprint(events.blueprint)
     app.register_blueprint(auth.blueprint)
     app.register_blueprint(attendance.blueprint)
+    app.register_blueprint(login_links.blueprint)
+    app.register_blueprint(registrations.blueprint)
+    app.register_blueprint(jobs.blueprint)
     register_error_handlers(app)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
 
-from plenary.attendance.tickets import verify_ticket
+from plenary.registration.tickets import verify_ticket
 from plenary.auth.roles import event_roles, session_role
 from plenary.errors import Forbidden
 from plenary.events import schedule
@@ -46,7 +46,7 @@ def do_check_in(
     """Verifies the ticket and records the check-in; commits. Returns the (first) record."""
     found = schedule.get_session(db, session_id, event=event) if session_id is not None else None
     check_can_check_in(db, by, event, found)
-    registration = verify_ticket(db, ticket, event, secret_key)
+    registration = verify_ticket(db, ticket, event, secret=secret_key)
     key = f"{registration.id}:{session_id if session_id is not None else 'event'}"
     checkin = db.scalar(select(Checkin).where(Checkin.key == key))
     created = False

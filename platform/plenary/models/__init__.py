@@ -15,6 +15,8 @@ from plenary.models.events import (
     EventSession,
     Track,
 )
+from plenary.models.jobs import JOB_STATES, Job
+from plenary.models.mail import OUTBOX_STATUSES, EmailOutbox
 from plenary.models.people import (
     MODES,
     REGISTRATION_STATUSES,
@@ -27,8 +29,10 @@ from plenary.models.people import (
 )
 
 __all__ = [
+    "JOB_STATES",
     "LANGUAGES",
     "MODES",
+    "OUTBOX_STATUSES",
     "REGISTRATION_STATUSES",
     "ROLES",
     "SESSION_KINDS",
@@ -37,9 +41,11 @@ __all__ = [
     "AttendanceRecord",
     "Base",
     "Checkin",
+    "EmailOutbox",
     "Event",
     "EventDay",
     "EventSession",
+    "Job",
     "LinkToken",
     "Person",
     "Registration",

@@ -83,6 +83,8 @@ class Registration(Base):
     __table_args__ = (
         # Invariant 1: one registration per (event, person), whatever races.
         UniqueConstraint("event_id", "person_id", name="uq_registration_event_person"),
+        # Counting confirmed in-person seats and finding the first waitlisted one.
+        Index("ix_registrations_event_mode_status", "event_id", "mode", "status"),
         CheckConstraint(
             "status IN (" + ", ".join(f"'{s}'" for s in REGISTRATION_STATUSES) + ")",
             name="status_known",

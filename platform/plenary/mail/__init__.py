@@ -1,0 +1,1 @@
+"""Email: an outbox in SQL, rendered from Jinja2 templates, sent once by a Celery task."""

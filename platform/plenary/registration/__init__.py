@@ -1,0 +1,1 @@
+"""Registrations: validated once, stored once per (event, email), processed by a worker."""
