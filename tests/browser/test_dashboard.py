@@ -12,8 +12,8 @@ import redis
 
 from plenary.attendance import presence
 from plenary.attendance.checkins import do_check_in
-from plenary.registration.tickets import issue_ticket
 from plenary.clock import system_clock
+from plenary.registration.tickets import issue_ticket
 
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from plenary.attendance import presence
-from plenary.registration.tickets import issue_ticket
 from plenary.models import AttendanceRecord, Checkin
+from plenary.registration.tickets import issue_ticket
 from tests.integration.attendance_support import redis_client
 
 SECRET = "test-secret-key-not-for-production"

@@ -14,12 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
 
-from plenary.registration.tickets import verify_ticket
 from plenary.auth.roles import event_roles, session_role
 from plenary.errors import Forbidden
 from plenary.events import schedule
 from plenary.events.wire import iso
 from plenary.models import AttendanceRecord, Checkin, Event, EventSession, Person
+from plenary.registration.tickets import verify_ticket
 
 CHECKIN_ROLES = ("organizer", "staff")
 
