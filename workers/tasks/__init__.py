@@ -1,5 +1,5 @@
 """Task modules, imported by the worker; each task has an explicit name."""
 
-from workers.tasks import health
+from workers.tasks import certificates, health
 
-__all__ = ["health"]
+__all__ = ["certificates", "health"]

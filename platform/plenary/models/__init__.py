@@ -1,6 +1,7 @@
 """SQLAlchemy models: what must never be lost lives here (SQL), not in Redis."""
 
 from plenary.models.base import Base, UTCDateTime, utcnow
+from plenary.models.certificates import Certificate, CertificateFile, CertificateRule
 from plenary.models.events import (
     LANGUAGES,
     SESSION_KINDS,
@@ -28,6 +29,9 @@ __all__ = [
     "SESSION_KINDS",
     "ApiToken",
     "Base",
+    "Certificate",
+    "CertificateFile",
+    "CertificateRule",
     "Event",
     "EventDay",
     "EventSession",
