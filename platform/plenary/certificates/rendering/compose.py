@@ -13,10 +13,12 @@ from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, Na
 
 from plenary.certificates.rendering import fonts
 from plenary.certificates.rendering.document import CertificatePage, EventFace
+from plenary.certificates.rendering.embed import BackgroundPlan
 from plenary.certificates.rendering.html import render_pdf
 from plenary.certificates.rendering.overlay import render_overlay
 
 _backgrounds: dict[EventFace, bytes] = {}
+_plans: dict[EventFace, BackgroundPlan] = {}
 _lock = threading.Lock()
 
 
@@ -31,6 +33,19 @@ def background(event: EventFace) -> bytes:
         return found
 
 
+def background_plan(event: EventFace) -> BackgroundPlan:
+    """The background parsed once, ready to embed (see embed.py)."""
+    with _lock:
+        found = _plans.get(event)
+    if found is None:
+        found = BackgroundPlan(background(event))
+        with _lock:
+            if len(_plans) > 16:
+                _plans.clear()
+            _plans[event] = found
+    return found
+
+
 def fast_layer_covers(page: CertificatePage) -> bool:
     return fonts.covered(page.name, "name") and all(
         fonts.covered(line.title, "body") for line in page.sessions
@@ -41,7 +56,7 @@ def render_certificate(page: CertificatePage) -> bytes:
     """The certificate as PDF bytes: hybrid when it can, whole-page WeasyPrint when it must."""
     if not fast_layer_covers(page):
         return render_pdf(page.event, page)
-    return stamp(background(page.event), render_overlay(page))
+    return render_overlay(page, background=background_plan(page.event))
 
 
 def stamp(background_pdf: bytes, overlay_pdf: bytes) -> bytes:

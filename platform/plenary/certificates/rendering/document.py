@@ -70,7 +70,7 @@ class Layout:
     qr_top: float = 134.0
     qr_size: float = 34.0
     serial_y: float = 174.0
-    url_y: float = 182.5
+    url_y: float = 179.5
     extra: dict = field(default_factory=dict)
 
 

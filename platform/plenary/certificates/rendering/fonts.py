@@ -105,9 +105,11 @@ def runs(text: str, family: str) -> tuple[Run, ...]:
             continue
         code = ord(char)
         current = result[-1].font if result else None
-        # Spaces and punctuation stay in the current face when it has them.
+        # Spaces and punctuation stay in the current face; letters take the first face that
+        # has them, so Latin after Hangul is set in the Latin face, not Nanum's own Latin.
+        neutral = unicodedata.category(char)[0] in "ZP"
         chosen = next(
-            (name for name, cmap in faces if name == current and code in cmap),
+            (name for name, cmap in faces if neutral and name == current and code in cmap),
             next((name for name, cmap in faces if code in cmap), faces[0][0]),
         )
         if result and result[-1].font == chosen:

@@ -15,6 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from plenary.certificates.rendering import fonts
+from plenary.certificates.rendering.embed import BackgroundPlan
 from plenary.certificates.rendering.document import LAYOUT, CertificatePage, Layout, session_rows
 
 # Binary streams: ASCII85 would add a quarter to every embedded font.
@@ -26,10 +27,32 @@ MUTED = HexColor("#4a5670")
 LINE_HEIGHT = 1.18
 
 
-def render_overlay(page: CertificatePage, layout: Layout = LAYOUT) -> bytes:
+def render_overlay(
+    page: CertificatePage, layout: Layout = LAYOUT, background: BackgroundPlan | None = None
+) -> bytes:
+    """The person's layer as a one-page PDF; with `background`, drawn over it in one file."""
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(layout.page_w * mm, layout.page_h * mm), invariant=1, pageCompression=1)
+    size = (layout.page_w * mm, layout.page_h * mm)
+    fonts.register_all()
+    canvas = Canvas(
+        buffer, pagesize=size, invariant=1, pageCompression=1, initialFontName="cert-sans"
+    )
     canvas.setTitle(f"Certificate of attendance — {page.name}")
+    canvas.setAuthor(page.event.title)
+    try:
+        if background is not None:
+            background.draw(canvas)
+        draw_person(canvas, page, layout)
+        canvas.showPage()
+        canvas.save()
+    finally:
+        if background is not None:
+            background.forget(canvas)
+    return buffer.getvalue()
+
+
+def draw_person(canvas: Canvas, page: CertificatePage, layout: Layout = LAYOUT) -> None:
+    """Draws the per-person parts on a canvas (the overlay page, or a benchmark's page)."""
     canvas.setFillColor(INK)
     _name(canvas, page.name, layout)
     _centered(canvas, page.total_label, "body-bold", 12, layout.total_y, layout)
@@ -46,18 +69,16 @@ def render_overlay(page: CertificatePage, layout: Layout = LAYOUT) -> bytes:
         8,
     )
     canvas.setFillColor(MUTED)
-    url_width = fonts.width(page.verify_url, "body", 6.3)
+    shown = page.verify_url.split("://", 1)[-1]
+    url_width = fonts.width(shown, "body", 6)
     fonts.draw(
         canvas,
         (layout.qr_x + layout.qr_size / 2) * mm - url_width / 2,
         _y(layout.url_y, layout),
-        page.verify_url,
+        shown,
         "body",
-        6.3,
+        6,
     )
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
 
 
 def fits_name(name: str, layout: Layout = LAYOUT) -> tuple[float, list[str]]:
@@ -124,7 +145,8 @@ def _sessions(canvas: Canvas, page: CertificatePage, layout: Layout) -> None:
     ]
     if more:
         lines.append(("", f"… and {more} more (see the verification page)"))
-    column_w = (layout.list_w - 8) / 2 * mm
+    columns = 1 if len(lines) <= layout.list_rows else 2
+    column_w = (layout.list_w - 8 * (columns - 1)) / columns * mm
     step = layout.list_pt * 1.45
     for index, (minutes, title) in enumerate(lines):
         column, row = divmod(index, layout.list_rows)
