@@ -18,7 +18,9 @@ from tests.support.certificates import issue, programme
 def forum(make, db):
     event = make.event()
     sessions = programme(make, event)
-    set_rule(db, event, threshold_minutes=150, min_sessions=2, by_person_id=None, now=make.clock.now())
+    set_rule(
+        db, event, threshold_minutes=150, min_sessions=2, by_person_id=None, now=make.clock.now()
+    )
     db.commit()
     return event, sessions
 

@@ -45,7 +45,9 @@ def issue_certificates(
     """
     db.execute(select(Event.id).where(Event.id == event.id).with_for_update())
     read = source or attendance_source.attended
-    sessions = {s.id: s for s in db.scalars(select(EventSession).where(EventSession.event_id == event.id))}
+    sessions = {
+        s.id: s for s in db.scalars(select(EventSession).where(EventSession.event_id == event.id))
+    }
     winners = eligible(read(db, event), sessions.values(), rule_for(db, event))
     holders = set(db.scalars(select(Certificate.person_id).where(Certificate.event_id == event.id)))
     people = {

@@ -33,9 +33,7 @@ class CertificateRule(Base):
     threshold_minutes: Mapped[int] = mapped_column(Integer)
     min_sessions: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("people.id", ondelete="SET NULL")
-    )
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
 
     __table_args__ = (
         CheckConstraint("threshold_minutes >= 0", name="threshold_not_negative"),
@@ -59,9 +57,7 @@ class Certificate(Base):
     total_minutes: Mapped[int] = mapped_column(Integer)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    revoked_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("people.id", ondelete="SET NULL")
-    )
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     revoked_reason: Mapped[str] = mapped_column(String(500), default="")
 
     event: Mapped[Event] = relationship()

@@ -64,7 +64,7 @@ class Layout:
     list_x: float = 30.0
     list_top: float = 139.0
     list_w: float = 170.0
-    list_rows: int = 8  # rows per column; two columns
+    list_rows: int = 7  # rows per column; two columns
     list_pt: float = 7.6
     qr_x: float = 232.0
     qr_top: float = 134.0

@@ -89,7 +89,7 @@ class BackgroundPlan:
         items = [
             (b"/Type", b"/XObject"),
             (b"/Subtype", b"/Form"),
-            (b"/BBox", ("[%g %g %g %g]" % tuple(box)).encode()),
+            (b"/BBox", ("[" + " ".join(f"{v:g}" for v in box) + "]").encode()),
             (b"/Filter", b"/FlateDecode"),
             (b"/Resources", self._freeze(page["/Resources"])),
         ]

@@ -14,6 +14,7 @@ embed the CFF outlines of fonts-noto-cjk). Registered once per process.
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -23,6 +24,8 @@ import arabic_reshaper
 from bidi import get_display
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+
+log = logging.getLogger(__name__)
 
 NOTO = Path("/usr/share/fonts/truetype/noto")
 NANUM = Path("/usr/share/fonts/truetype/nanum")
@@ -47,10 +50,6 @@ FAMILIES: dict[str, list[tuple[str, Path, str]]] = {
 }
 
 
-class FontMissing(RuntimeError):
-    """A font file is not installed; the message names the Debian package to install."""
-
-
 @dataclass(frozen=True)
 class Run:
     text: str
@@ -59,10 +58,13 @@ class Run:
 
 @cache
 def _faces(family: str) -> tuple[tuple[str, frozenset[int]], ...]:
+    """The family's installed faces; a missing one is logged and skipped, so its script
+    falls back to the WeasyPrint path instead of failing."""
     faces = []
     for name, path, package in FAMILIES[family]:
         if not path.exists():
-            raise FontMissing(f"{path} is missing: apt-get install {package}")
+            log.warning("%s is missing (apt-get install %s): slower certificates", path, package)
+            continue
         font = TTFont(name, str(path))
         pdfmetrics.registerFont(font)
         faces.append((name, frozenset(font.face.charToGlyph)))
@@ -89,9 +91,7 @@ def visual(text: str) -> str:
 
 def covered(text: str, family: str) -> bool:
     faces = _faces(family)
-    return all(
-        _ignorable(c) or any(ord(c) in cmap for _, cmap in faces) for c in visual(text)
-    )
+    return bool(faces) and all(_ignorable(c) or any(ord(c) in cmap for _, cmap in faces) for c in visual(text))
 
 
 @lru_cache(maxsize=4096)

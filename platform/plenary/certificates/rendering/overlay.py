@@ -15,8 +15,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from plenary.certificates.rendering import fonts
-from plenary.certificates.rendering.embed import BackgroundPlan
 from plenary.certificates.rendering.document import LAYOUT, CertificatePage, Layout, session_rows
+from plenary.certificates.rendering.embed import BackgroundPlan
 
 # Binary streams: ASCII85 would add a quarter to every embedded font.
 rl_config.useA85 = 0
@@ -140,7 +140,10 @@ def _centered(canvas, text: str, family: str, size: float, y_mm: float, layout: 
 def _sessions(canvas: Canvas, page: CertificatePage, layout: Layout) -> None:
     rows, more = session_rows(page, layout)
     lines = [
-        (f"{line.minutes} min", (line.day.strftime("%d %b") + " · " if line.day else "") + line.title)
+        (
+            f"{line.minutes} min",
+            (line.day.strftime("%d %b") + " · " if line.day else "") + line.title,
+        )
         for line in rows
     ]
     if more:

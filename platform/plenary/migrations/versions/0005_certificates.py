@@ -5,10 +5,10 @@ Revises: 0001
 Create Date: 2026-11-27 23:41:29.434249
 """
 
-from alembic import op
 import sqlalchemy as sa
-import plenary.models.base
+from alembic import op
 
+import plenary.models.base
 
 revision = "0005"
 down_revision = "0001"
