@@ -13,6 +13,7 @@ bench/results/certificates.json.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -23,6 +24,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import psutil
 from sqlalchemy import delete, func, select
 from sqlalchemy.engine import make_url
 
@@ -103,15 +105,16 @@ def prepare(database_url: str, people: int, emoji_share: float) -> list[int]:
 def in_process(ids: list[int], public_url: str) -> dict:
     os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     now = datetime.now(UTC)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     for certificate_id in ids:
         with db.transaction() as session:
             render_and_store(session, session.get(Certificate, certificate_id),
                              public_url=public_url, now=now)  # fmt: skip
         db.remove()
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     os.sched_setaffinity(0, set(range(os.cpu_count() or 1)))
-    return {"seconds": round(elapsed, 2), "per_second": round(len(ids) / elapsed, 1)}
+    return {"seconds": round(elapsed, 2), "per_second": round(len(ids) / elapsed, 1),
+            "cpu_ms_per_certificate": round(cpu * 1000 / len(ids), 1)}  # fmt: skip
 
 
 def through_workers(
@@ -130,6 +133,7 @@ def through_workers(
             if time.monotonic() > deadline or worker.poll() is not None:
                 raise SystemExit(f"worker not ready; log: {log}")
             time.sleep(0.1)
+        cpu_before = worker_cpu(worker.pid)
         started = time.perf_counter()
         if batch == 1:
             for certificate_id in ids:
@@ -148,12 +152,24 @@ def through_workers(
                 raise SystemExit(f"worker died; log: {log}")
             time.sleep(0.25)
         elapsed = time.perf_counter() - started
+        cpu = worker_cpu(worker.pid) - cpu_before
     finally:
         os.killpg(worker.pid, 15)
         worker.wait(30)
     return {"seconds": round(elapsed, 2), "per_second": round(len(ids) / elapsed, 1),
             "publish_seconds": round(published, 2), "concurrency": concurrency,
-            "batch": batch}  # fmt: skip
+            "batch": batch, "worker_cpu_ms_per_certificate": round(cpu * 1000 / len(ids), 1),
+            "pool_cpu_share": round(cpu / elapsed / concurrency, 2)}  # fmt: skip
+
+
+def worker_cpu(pid: int) -> float:
+    """CPU seconds used so far by the worker and its pool processes (from /proc)."""
+    main = psutil.Process(pid)
+    total = sum(main.cpu_times()[:2])
+    for child in main.children(recursive=True):
+        with contextlib.suppress(psutil.NoSuchProcess):
+            total += sum(child.cpu_times()[:2])
+    return total
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 from pydantic import Field, StrictInt
+from sqlalchemy.exc import IntegrityError
 
 from plenary.api.openapi import operation
 from plenary.api.validation import Strict, parse_body
@@ -48,16 +49,24 @@ def verify(serial: str):
     responses={200: "application/pdf"},
 )
 def download(serial: str):
-    now = clock().now()
-    with db.transaction() as session:
-        certificate = issuing.owned_certificate(session, serial, current_person())
-        pdf = files.pdf_of(session, certificate, public_url=settings().public_url, now=now)
-        name = f"certificate-{certificate.serial}.pdf"
+    try:
+        pdf, name = _owned_pdf(serial)
+    except IntegrityError:  # a worker stored the same certificate meanwhile: read it
+        pdf, name = _owned_pdf(serial)
     return Response(
         pdf,
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+def _owned_pdf(serial: str) -> tuple[bytes, str]:
+    with db.transaction() as session:
+        certificate = issuing.owned_certificate(session, serial, current_person())
+        pdf = files.pdf_of(
+            session, certificate, public_url=settings().public_url, now=clock().now()
+        )
+        return pdf, f"certificate-{certificate.serial}.pdf"
 
 
 @blueprint.get("/me/certificates")

@@ -91,7 +91,9 @@ def visual(text: str) -> str:
 
 def covered(text: str, family: str) -> bool:
     faces = _faces(family)
-    return bool(faces) and all(_ignorable(c) or any(ord(c) in cmap for _, cmap in faces) for c in visual(text))
+    return bool(faces) and all(
+        _ignorable(c) or any(ord(c) in cmap for _, cmap in faces) for c in visual(text)
+    )
 
 
 @lru_cache(maxsize=4096)

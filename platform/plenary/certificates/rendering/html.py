@@ -8,6 +8,7 @@ templates/certificates/assets/, so no rendering reaches a file or the network.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import segno
@@ -22,6 +23,9 @@ from plenary.certificates.rendering.document import (
     EventFace,
     session_rows,
 )
+
+# WeasyPrint narrates every layout step at INFO: too loud for a worker rendering thousands.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 TEMPLATES = Path(__file__).resolve().parents[4] / "templates"
 ASSETS = TEMPLATES / "certificates" / "assets"
