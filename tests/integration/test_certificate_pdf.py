@@ -28,7 +28,7 @@ def page(name: str, titles=("Opening", "인권도시와 기후정의", "Closing"
     return CertificatePage(
         event=EVENT,
         name=name,
-        sessions=[SessionLine(t, 60, date(2026, 11, 24 + i)) for i, t in enumerate(titles)],
+        sessions=[SessionLine(t, 60, date(2026, 11, 24 + i % 5)) for i, t in enumerate(titles)],
         total_minutes=60 * len(titles),
         serial=SERIAL,
         issued_on=date(2026, 11, 28),
@@ -100,3 +100,11 @@ def test_the_html_renderer_fetches_no_url_but_bundled_assets():
     for url in ("file:///etc/passwd", "http://169.254.169.254/latest", "data:text/plain,hi"):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
+
+
+@pytest.mark.parametrize("name", ["Ana", "Ana 🎉"])  # the hybrid and the WeasyPrint path
+def test_many_sessions_fill_two_columns_and_point_to_the_verification_page(name):
+    titles = [f"Session {i}" for i in range(20)]
+    text = text_of(render_certificate(page(name, titles=titles)))
+    assert "and 7 more (see the verification page)" in " ".join(text.split())
+    assert "20 sessions · 20 h 00 min in total" in text
