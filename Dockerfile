@@ -9,12 +9,15 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PLENARY_VAR_DIR=/app/var
 
-# fonts-noto-cjk: certificates are rendered with Korean glyphs.
+# Certificates: libpango (WeasyPrint renders the designed background), TrueType fonts the
+# per-person layer embeds (fonts-noto-core: Latin, Greek, Cyrillic, Arabic; fonts-nanum:
+# Hangul), fonts-noto-cjk and fonts-noto-color-emoji for names WeasyPrint renders whole.
 # curl: the web nodes' healthcheck.
 # Not version-pinned: the pins would break with each Debian point release of the base.
 # hadolint ignore=DL3008
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends fonts-noto-cjk curl \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+       libharfbuzz-subset0 fonts-noto-core fonts-nanum fonts-noto-cjk fonts-noto-color-emoji curl \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 plenary \

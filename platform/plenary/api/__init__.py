@@ -11,6 +11,7 @@ def register_api(app: Flask) -> None:
     from plenary.api import (
         attendance,
         auth,
+        certificates,
         events,
         health,
         jobs,
@@ -27,4 +28,5 @@ def register_api(app: Flask) -> None:
     app.register_blueprint(login_links.blueprint)
     app.register_blueprint(registrations.blueprint)
     app.register_blueprint(jobs.blueprint)
+    app.register_blueprint(certificates.blueprint)
     register_error_handlers(app)

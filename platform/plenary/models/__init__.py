@@ -7,6 +7,7 @@ from plenary.models.attendance import (
     SessionAttendance,
 )
 from plenary.models.base import Base, UTCDateTime, utcnow
+from plenary.models.certificates import Certificate, CertificateFile, CertificateRule
 from plenary.models.events import (
     LANGUAGES,
     SESSION_KINDS,
@@ -40,6 +41,9 @@ __all__ = [
     "AttendanceMinute",
     "AttendanceRecord",
     "Base",
+    "Certificate",
+    "CertificateFile",
+    "CertificateRule",
     "Checkin",
     "EmailOutbox",
     "Event",

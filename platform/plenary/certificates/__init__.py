@@ -1,0 +1,1 @@
+"""Certificates of attendance: the rule, who is eligible, issuing, verifying, rendering."""

@@ -1,0 +1,44 @@
+"""Rendered certificate PDFs, kept in SQL (`certificate_files`).
+
+Why SQL and not var/certificates/: web nodes and workers run in separate containers with no
+shared disk (docker-compose.yml), the PDF must be the same bytes for the download and the
+email attachment whichever node serves them, and one database backup then covers
+certificates whole. ~40–110 KB each: 3,000 certificates are 120–330 MB, fine for PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from sqlalchemy.orm import Session as OrmSession
+
+from plenary.certificates.rendering.compose import fast_layer_covers, render_certificate
+from plenary.certificates.wire import certificate_page
+from plenary.models import Certificate, CertificateFile
+
+
+def render_and_store(
+    db: OrmSession, certificate: Certificate, *, public_url: str, now: datetime
+) -> CertificateFile:
+    """Renders the certificate unless already rendered (safe to run twice)."""
+    stored = db.get(CertificateFile, certificate.id)
+    if stored is not None:
+        return stored
+    page = certificate_page(certificate, public_url)
+    pdf = render_certificate(page)
+    stored = CertificateFile(
+        certificate_id=certificate.id,
+        pdf=pdf,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        renderer="hybrid" if fast_layer_covers(page) else "weasyprint",
+        rendered_at=now,
+    )
+    db.add(stored)
+    db.flush()
+    return stored
+
+
+def pdf_of(db: OrmSession, certificate: Certificate, *, public_url: str, now: datetime) -> bytes:
+    """The stored PDF, rendered now if the worker has not got to it yet."""
+    return render_and_store(db, certificate, public_url=public_url, now=now).pdf
