@@ -8,10 +8,11 @@ from plenary.api.errors import register_error_handlers
 
 
 def register_api(app: Flask) -> None:
-    from plenary.api import auth, events, health, openapi
+    from plenary.api import auth, events, health, openapi, rooms
 
     app.register_blueprint(health.blueprint)
     app.register_blueprint(openapi.blueprint)
     app.register_blueprint(events.blueprint)
     app.register_blueprint(auth.blueprint)
+    app.register_blueprint(rooms.blueprint)
     register_error_handlers(app)

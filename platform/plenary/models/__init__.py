@@ -19,6 +19,7 @@ from plenary.models.people import (
     Registration,
     RoleGrant,
 )
+from plenary.models.rooms import ChatMessage, ChatMute, RoomEvent
 
 __all__ = [
     "LANGUAGES",
@@ -28,6 +29,8 @@ __all__ = [
     "SESSION_KINDS",
     "ApiToken",
     "Base",
+    "ChatMessage",
+    "ChatMute",
     "Event",
     "EventDay",
     "EventSession",
@@ -35,6 +38,7 @@ __all__ = [
     "Person",
     "Registration",
     "RoleGrant",
+    "RoomEvent",
     "Track",
     "UTCDateTime",
     "utcnow",
