@@ -8,38 +8,10 @@ import socketio
 from sqlalchemy import func, select
 
 from plenary.models import ChatMessage, RoomEvent
-from tests.support.processes import Processes
-from tests.support.sockets import RoomClient, live_now_session
+from tests.support.sockets import RoomClient, room_fixtures
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def node(services, tmp_path_factory):
-    """One web node for the module: tests make their own events, people and sessions."""
-    running = Processes(services.env, tmp_path_factory.mktemp("web"))
-    yield running.web()
-    running.stop_all()
-
-
-@pytest.fixture
-def room(node, make):
-    """A live session of a fresh event, and a way to connect registered attendees to it."""
-    event = make.event()
-    session = live_now_session(make, event)
-    clients: list[RoomClient] = []
-
-    class Room:
-        def attendee(self, **fields) -> tuple:
-            person, token = make.attendee(event, **fields)
-            client = RoomClient(node.url, token=token).connect()
-            clients.append(client)
-            return person, client
-
-    Room.event, Room.session, Room.url = event, session, node.url
-    yield Room()
-    for client in clients:
-        client.close()
+node, room = room_fixtures()
 
 
 def count(db, model) -> int:
@@ -73,7 +45,7 @@ def test_join_ack_carries_the_snapshot(room):
     _, first = room.attendee()
     first.join(room.session.id)
     sent = [first.send(room.session.id, f"message {n}")["message"] for n in range(3)]
-    person, second = room.attendee()
+    _, second = room.attendee()
 
     ack = second.join(room.session.id)
 

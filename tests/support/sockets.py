@@ -5,6 +5,7 @@ Events arriving as `room:batch` are unpacked in order, as the contract asks of c
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 import uuid
@@ -71,6 +72,10 @@ class RoomClient:
 
     def close(self) -> None:
         if self.sio.connected:
+            # websocket-client waits up to 3 s for the server's close frame; tests need not.
+            ws = getattr(self.sio.eio, "ws", None)
+            if ws is not None:
+                ws.close = functools.partial(ws.close, timeout=0.1)
             self.sio.disconnect()
 
 
@@ -80,3 +85,50 @@ def live_now_session(make, event, **fields):
     fields.setdefault("starts_at", now - timedelta(hours=1))
     fields.setdefault("ends_at", now + timedelta(hours=3))
     return make.session(event, **fields)
+
+
+def room_fixtures():
+    """Fixtures for a test module: `node` (one web node per module) and `room` (per test).
+
+    Used as `node, room = room_fixtures()` at module level, so that each module gets its
+    own node without a conftest shared with other domains.
+    """
+    import pytest
+
+    from tests.support.processes import Processes
+
+    @pytest.fixture(scope="module")
+    def node(services, tmp_path_factory):
+        """One web node for the module: tests make their own events, people and sessions."""
+        running = Processes(services.env, tmp_path_factory.mktemp("web"))
+        yield running.web()
+        running.stop_all()
+
+    @pytest.fixture
+    def room(node, make):
+        """A live session of a fresh event, and a way to connect people to it."""
+        event = make.event()
+        session = live_now_session(make, event)
+        clients: list[RoomClient] = []
+
+        class Room:
+            def connect(self, person) -> RoomClient:
+                client = RoomClient(node.url, token=make.token(person)).connect()
+                clients.append(client)
+                return client
+
+            def attendee(self, **fields) -> tuple:
+                person, _token = make.attendee(event, **fields)
+                return person, self.connect(person)
+
+            def moderator(self, **fields) -> tuple:
+                person = make.person(**fields)
+                make.role(person, event, "moderator")
+                return person, self.connect(person)
+
+        Room.event, Room.session, Room.url = event, session, node.url
+        yield Room()
+        for client in clients:
+            client.close()
+
+    return node, room
