@@ -8,8 +8,9 @@ from plenary.web.headers import add_security_headers
 
 
 def register_web(app: Flask) -> None:
-    from plenary.web import pages
+    from plenary.web import pages, room_page
 
     app.register_blueprint(pages.blueprint)
+    app.register_blueprint(room_page.blueprint)
     app.after_request(add_security_headers)
     app.jinja_env.globals["languages"] = {"ko": "한국어", "en": "English"}
