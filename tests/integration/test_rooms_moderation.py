@@ -65,9 +65,10 @@ def test_muted_attendee_cannot_send_until_the_mute_ends(room, db):
 @pytest.mark.parametrize("how", ["chat switched off", "session ended", "session cancelled"])
 def test_chat_is_closed(room, make, how):
     now = datetime.now(UTC)
+    hour = timedelta(hours=1)
     fields = {
         "chat switched off": {"chat_enabled": False},
-        "session ended": {"starts_at": now - timedelta(hours=2), "ends_at": now - timedelta(hours=1)},
+        "session ended": {"starts_at": now - 2 * hour, "ends_at": now - hour},
         "session cancelled": {"cancelled": True},
     }[how]
     closed = live_now_session(make, room.event, **fields)
