@@ -41,6 +41,7 @@ def test_two_people_chat_on_the_room_page(processes, make, chromium_path):
     ana, ana_token = make.attendee(event, name="Ana Souza", city="Recife", country="BR")
     links = {p.id: f"{node.url}/join/{make.link_token(p, event)}" for p in (kim, ana)}
     errors: list[str] = []
+    expect.set_options(timeout=20_000)  # a shared, busy CI machine: generous, still bounded
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
