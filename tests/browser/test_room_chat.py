@@ -114,3 +114,48 @@ def test_event_page_links_sessions_to_their_rooms(client, make):
     session = make.session(event)
     page = client.get(f"/e/{event.slug}").get_data(as_text=True)
     assert f'href="/sessions/{session.id}"' in page
+
+
+def test_room_page_reconnects_and_catches_up_on_what_it_missed(processes, make, chromium_path):
+    node = processes.web()
+    port = int(node.url.rsplit(":", 1)[1])
+    event = make.event()
+    session = live_now_session(make, event, streams={})
+    reader, _ = make.attendee(event, name="Reader")
+    _, writer_token = make.attendee(event, name="Writer")
+    errors: list[str] = []
+    expect.set_options(timeout=30_000)
+
+    def say(url: str, body: str) -> None:
+        writer = RoomClient(url, token=writer_token).connect()
+        try:
+            assert writer.send(session.id, body)["ok"]
+        finally:
+            writer.close()
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_context().new_page()
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(f"{node.url}/join/{make.link_token(reader, event)}")
+            page.goto(f"{node.url}/sessions/{session.id}")
+            expect(page.locator("#online-count")).to_have_text("1")
+            say(node.url, "before the outage")
+            expect(page.locator("#chat-list li .body")).to_have_text(["before the outage"])
+
+            node.kill()  # the page's node dies; the others carry on
+            expect(page.locator("#chat-status")).to_have_text("Reconnecting…")
+            other = processes.web()
+            say(other.url, "while you were away 1")
+            say(other.url, "while you were away 2")
+            processes.web(port=port)  # the node comes back; the page reconnects by itself
+
+            expect(page.locator("#chat-list li .body")).to_have_text(
+                ["before the outage", "while you were away 1", "while you were away 2"]
+            )
+            say(other.url, "after the return")
+            expect(page.locator("#chat-list li")).to_have_count(4)
+        finally:
+            browser.close()
+    assert errors == []
