@@ -11,8 +11,8 @@ from plenary.models import RoomEvent
 from plenary.rooms import sequence
 
 
-def add_events(db, session_id: int, count: int, clock) -> None:
-    for seq in range(1, count + 1):
+def add_events(db, session_id: int, count: int, clock, start: int = 1) -> None:
+    for seq in range(start, count + 1):
         db.add(RoomEvent(session_id=session_id, seq=seq, kind="chat:message",
                          payload={"seq": seq}, created_at=clock.now()))  # fmt: skip
     db.commit()
@@ -66,3 +66,25 @@ def test_resync_raises_the_counter_above_sql(settings, db, make, clock):
     add_events(db, session.id, 4, clock)  # rows written while the counter was behind
     assert sequence.resync(client, db, session.id) == 5
     assert db.scalar(select(func.max(RoomEvent.seq))) == 4
+
+
+def test_send_survives_a_seq_collision_by_reseeding(app, settings, db, make, clock):
+    """Redis lost its counter while another node's seq was in flight: the unique constraint
+    catches the collision, and the sender re-seeds above SQL and tries again."""
+    from plenary.models import ChatMessage
+    from plenary.rooms import chat
+
+    client = redis.Redis.from_url(settings.redis_url, decode_responses=True)
+    event = make.event()
+    session = make.session(event)
+    person, _ = make.attendee(event)
+    first = chat.send_message(client, db, person_id=person.id, session_id=session.id,
+                              body="one", client_id="a", now=clock.now())  # fmt: skip
+    assert first["seq"] == 1
+    add_events(db, session.id, 2, clock, start=2)  # seq 2, written by "another node"
+
+    second = chat.send_message(client, db, person_id=person.id, session_id=session.id,
+                               body="two", client_id="b", now=clock.now())  # fmt: skip
+
+    assert second["seq"] == 3
+    assert db.scalar(select(func.count()).select_from(ChatMessage)) == 2
