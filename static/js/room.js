@@ -99,7 +99,13 @@
     var seq = payload.seq;
     if (lastSeq === null && typeof seq === "number") { early.push([event, payload]); return; }
     if (typeof seq === "number") {
-      if ((lastSeq !== null && seq <= lastSeq) || seen[seq]) { return; }
+      if (seen[seq]) { return; }
+      if (seq <= lastSeq) {
+        // Already covered by the snapshot, or a lower seq that committed after a higher one
+        // (two writers): the handlers are idempotent by id, so applying again is safe.
+        if (handlers[event]) { handlers[event](payload); }
+        return;
+      }
       seen[seq] = true;
     }
     if (handlers[event]) { handlers[event](payload); }
