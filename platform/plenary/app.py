@@ -54,9 +54,11 @@ def build_app(settings: Settings | None = None, *, clock: Clock | None = None) -
     )
     app.teardown_appcontext(db.remove)
 
+    from plenary import live
     from plenary.api import register_api
     from plenary.web import register_web
 
     register_api(app)
     register_web(app)
+    live.register(socketio)
     return app

@@ -18,6 +18,7 @@ def register_api(app: Flask) -> None:
         login_links,
         openapi,
         registrations,
+        rooms,
     )
 
     app.register_blueprint(health.blueprint)
@@ -29,4 +30,5 @@ def register_api(app: Flask) -> None:
     app.register_blueprint(registrations.blueprint)
     app.register_blueprint(jobs.blueprint)
     app.register_blueprint(certificates.blueprint)
+    app.register_blueprint(rooms.blueprint)
     register_error_handlers(app)

@@ -28,6 +28,7 @@ from plenary.models.people import (
     Registration,
     RoleGrant,
 )
+from plenary.models.rooms import ChatMessage, ChatMute, RoomEvent
 
 __all__ = [
     "JOB_STATES",
@@ -44,6 +45,8 @@ __all__ = [
     "Certificate",
     "CertificateFile",
     "CertificateRule",
+    "ChatMessage",
+    "ChatMute",
     "Checkin",
     "EmailOutbox",
     "Event",
@@ -54,6 +57,7 @@ __all__ = [
     "Person",
     "Registration",
     "RoleGrant",
+    "RoomEvent",
     "SessionAttendance",
     "Track",
     "UTCDateTime",

@@ -1,0 +1,13 @@
+"""Socket.IO room names, built here and nowhere else."""
+
+from __future__ import annotations
+
+
+def session_room(session_id: int) -> str:
+    """Everyone who joined the session: room events and attendance."""
+    return f"session:{session_id}"
+
+
+def moderators_room(session_id: int) -> str:
+    """The session's moderators and organizers: pending questions and moderation events."""
+    return f"session:{session_id}:moderators"

@@ -1,0 +1,207 @@
+/* The room page: stream language switch, chat and live count over Socket.IO.
+ *
+ * Every room event carries the session's seq. The page keeps `lastSeq`, the highest seq up
+ * to which it has everything, and rejoins with it after any reconnect (since_seq), so the
+ * server replays what was missed; events seen twice are dropped by seq. Message text is
+ * only ever set with textContent: chat is plain text, never HTML.
+ */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("room");
+  if (!root || typeof io !== "function") { return; }
+  var sessionId = Number(root.dataset.sessionId);
+  var streams = JSON.parse(root.dataset.streams || "{}");
+  var list = document.getElementById("chat-list");
+  var form = document.getElementById("chat-form");
+  var input = document.getElementById("chat-body");
+  var statusLine = document.getElementById("chat-status");
+  var onlineCount = document.getElementById("online-count");
+
+  var lastSeq = null;      // everything up to here is applied (or in the snapshot)
+  var seen = {};           // seq -> true, for events above lastSeq already applied
+  var myId = null;
+  var gapTimer = null;
+  var early = [];          // events that came before the first join's snapshot
+
+  /* Stream: one iframe, one URL per interpretation language. */
+  var frame = document.getElementById("stream");
+  Array.prototype.forEach.call(document.querySelectorAll(".lang-switch button"), function (button) {
+    button.addEventListener("click", function () {
+      var url = streams[button.dataset.lang];
+      if (!frame || !url) { return; }
+      frame.src = url;
+      Array.prototype.forEach.call(document.querySelectorAll(".lang-switch button"), function (b) {
+        b.setAttribute("aria-pressed", b === button ? "true" : "false");
+      });
+    });
+  });
+
+  function setStatus(text, isError) {
+    statusLine.textContent = text;
+    statusLine.classList.toggle("error", Boolean(isError));
+  }
+
+  function messageItem(message) {
+    var item = document.createElement("li");
+    item.dataset.messageId = String(message.id);
+    item.dataset.seq = String(message.seq);
+    if (message.author && message.author.id === myId) { item.classList.add("mine"); }
+    var author = document.createElement("span");
+    author.className = "author";
+    author.textContent = message.author ? message.author.name : "";
+    var where = document.createElement("span");
+    where.className = "where";
+    if (message.author && (message.author.city || message.author.country)) {
+      where.textContent = [message.author.city, message.author.country].filter(Boolean).join(", ");
+    }
+    var body = document.createElement("div");
+    body.className = "body";
+    body.textContent = message.body;
+    item.appendChild(author);
+    item.appendChild(where);
+    item.appendChild(body);
+    if (message.deleted) { markDeleted(item); }
+    return item;
+  }
+
+  function markDeleted(item) {
+    item.classList.add("deleted");
+    item.querySelector(".body").textContent = "Message removed by a moderator";
+  }
+
+  function showMessage(message) {
+    if (list.querySelector('li[data-message-id="' + message.id + '"]')) { return; }
+    var item = messageItem(message);
+    var stick = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+    // Keep seq order even when events arrive out of order (handlers run concurrently).
+    var after = null;
+    Array.prototype.some.call(list.children, function (child) {
+      if (Number(child.dataset.seq) > message.seq) { after = child; return true; }
+      return false;
+    });
+    list.insertBefore(item, after);
+    if (stick) { list.scrollTop = list.scrollHeight; }
+  }
+
+  var handlers = {
+    "chat:message": function (p) { showMessage(p.message); },
+    "chat:deleted": function (p) {
+      var item = list.querySelector('li[data-message-id="' + p.message_id + '"]');
+      if (item) { markDeleted(item); }
+    },
+    "attendance": function (p) { if (p.session_id === sessionId) { onlineCount.textContent = String(p.online); } }
+  };
+
+  /* One room event, applied once: duplicates (live + missed overlap) are dropped by seq. */
+  function apply(event, payload) {
+    if (!payload || payload.session_id !== sessionId) { return; }
+    var seq = payload.seq;
+    if (lastSeq === null && typeof seq === "number") { early.push([event, payload]); return; }
+    if (typeof seq === "number") {
+      if (seen[seq]) { return; }
+      if (seq <= lastSeq) {
+        // Already covered by the snapshot, or a lower seq that committed after a higher one
+        // (two writers): the handlers are idempotent by id, so applying again is safe.
+        if (handlers[event]) { handlers[event](payload); }
+        return;
+      }
+      seen[seq] = true;
+    }
+    if (handlers[event]) { handlers[event](payload); }
+    if (typeof seq === "number") { advance(); }
+  }
+
+  function advance() {
+    if (lastSeq === null) { return; }
+    while (seen[lastSeq + 1]) { delete seen[lastSeq + 1]; lastSeq += 1; }
+    var pending = Object.keys(seen).length > 0;
+    if (pending && !gapTimer) {
+      // A gap: give the missing event a moment to arrive, then ask the server for it.
+      gapTimer = setTimeout(function () { gapTimer = null; if (Object.keys(seen).length) { join(); } }, 2000);
+    }
+  }
+
+  function onJoin(ack) {
+    if (!ack || !ack.ok) {
+      setStatus(ack && ack.error ? ack.error.message : "Could not enter the room", true);
+      return;
+    }
+    if (lastSeq === null || ack.resync) {
+      list.textContent = "";
+      seen = {};
+      lastSeq = null;
+      ack.chat.forEach(showMessage);
+    } else {
+      ack.missed.forEach(function (pair) { apply(pair[0], pair[1]); });
+    }
+    lastSeq = Math.max(lastSeq === null ? 0 : lastSeq, ack.seq);
+    Object.keys(seen).forEach(function (s) { if (Number(s) <= lastSeq) { delete seen[s]; } });
+    early.splice(0).forEach(function (pair) { apply(pair[0], pair[1]); });
+    handlers.attendance(ack.attendance);
+    setStatus(ack.session.chat_enabled && ack.session.status !== "ended" ? "" : "Chat is closed.");
+    list.scrollTop = list.scrollHeight;
+  }
+
+  function join() {
+    var payload = { session_id: sessionId };
+    if (lastSeq !== null) { payload.since_seq = lastSeq; }
+    socket.emit("session:join", payload, onJoin);
+  }
+
+  function clientId() {
+    if (window.crypto && window.crypto.randomUUID) { return window.crypto.randomUUID(); }
+    return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2);
+  }
+
+  var socket = io({ transports: ["websocket", "polling"], withCredentials: true });
+  socket.on("connect", function () { setStatus(""); join(); });
+  socket.on("disconnect", function () { setStatus("Reconnecting…"); });
+  socket.on("connect_error", function (err) {
+    setStatus(err && err.message === "unauthenticated" ? "Open your join link to chat." : "Reconnecting…", true);
+  });
+  Object.keys(handlers).forEach(function (event) {
+    socket.on(event, function (payload) { apply(event, payload); });
+  });
+  // Several room events in one frame, in seq order: each handled as if it came alone.
+  socket.on("room:batch", function (batch) {
+    if (!batch || !Array.isArray(batch.events)) { return; }
+    batch.events.forEach(function (pair) { apply(pair[0], pair[1]); });
+  });
+
+  fetch("/api/v1/me", { credentials: "same-origin" })
+    .then(function (r) { return r.ok ? r.json() : null; })
+    .then(function (me) { if (me) { myId = me.user.id; } })
+    .catch(function () {});
+
+  function send(body, id, attempt) {
+    socket.timeout(5000).emit("chat:send", { session_id: sessionId, body: body, client_id: id }, function (err, ack) {
+      if (err) {
+        // No answer: send again with the same client_id, which the server stores only once.
+        if (attempt < 3) { send(body, id, attempt + 1); } else { setStatus("Not sent: no answer from the server.", true); }
+        return;
+      }
+      if (ack.ok) {
+        apply("chat:message", { seq: ack.message.seq, session_id: sessionId, message: ack.message });
+        setStatus("");
+        return;
+      }
+      var error = ack.error || {};
+      var text = error.message || "Not sent.";
+      if (error.code === "rate_limited" && error.retry_after) { text = "Slow down: try again in " + error.retry_after + " s."; }
+      input.value = input.value || body;
+      setStatus(text, true);
+    });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var body = input.value.trim();
+    if (!body) { return; }
+    input.value = "";
+    send(body, clientId(), 1);
+  });
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }
+  });
+})();
