@@ -45,6 +45,10 @@ class Settings:
     # The relay (beat) re-enqueues work whose task was lost: how often, and how old it must be.
     relay_interval: float = 30.0
     relay_stale_seconds: float = 60.0
+    # Presence: each web node refreshes its connections this often; a node silent for
+    # `presence_stale_seconds` is dead and its people leave the online count.
+    presence_refresh_seconds: float = 5.0
+    presence_stale_seconds: float = 45.0
     extra: dict = field(default_factory=dict)
 
     @property
@@ -93,6 +97,12 @@ def load_settings(environ: dict[str, str] | None = None, **overrides) -> Setting
         smtp_timeout=number(env, "SMTP_TIMEOUT", Settings.smtp_timeout),
         relay_interval=number(env, "RELAY_INTERVAL", Settings.relay_interval),
         relay_stale_seconds=number(env, "RELAY_STALE_SECONDS", Settings.relay_stale_seconds),
+        presence_refresh_seconds=number(
+            env, "PRESENCE_REFRESH_SECONDS", Settings.presence_refresh_seconds
+        ),
+        presence_stale_seconds=number(
+            env, "PRESENCE_STALE_SECONDS", Settings.presence_stale_seconds
+        ),
     )
     return settings.with_overrides(**overrides) if overrides else settings
 

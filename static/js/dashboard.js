@@ -1,13 +1,16 @@
 /* The organizers' live dashboard (/organize/<slug>).
  *
- * Figures arrive through two update functions, whatever carries them: for now a poll of the
- * REST endpoints every 2 s; later the Socket.IO `attendance` event (after `event:join`)
- * calls the same `applySessionFigures`. Exposed as window.PlenaryDashboard for that.
+ * Figures arrive through two update functions, whatever carries them: the Socket.IO
+ * `attendance` event (after `event:join`) pushes each session's figures as they change, and
+ * a poll of the REST endpoints (every 2 s without a socket, every 5 s with one) refreshes
+ * the totals and the charts. Exposed as window.PlenaryDashboard.
  */
 (function () {
   "use strict";
 
   var POLL_MS = 2000;
+  var POLL_WITH_SOCKET_MS = 5000;
+  var socketLive = false;
   var root = document.getElementById("dashboard");
   if (!root) return;
   var slug = root.dataset.event;
@@ -103,7 +106,7 @@
     Promise.all(requests)
       .then(function () { updated.textContent = "updated " + clockFormat.format(new Date()); })
       .catch(function (error) { updated.textContent = "not updated: " + error.message; })
-      .then(function () { setTimeout(poll, POLL_MS); });
+      .then(function () { setTimeout(poll, socketLive ? POLL_WITH_SOCKET_MS : POLL_MS); });
   }
 
   picker.addEventListener("change", function () {
@@ -113,5 +116,24 @@
   });
 
   window.PlenaryDashboard = { applySessionFigures: applySessionFigures, applyEventFigures: applyEventFigures, applySeries: applySeries };
+  function subscribe() {
+    if (typeof window.io !== "function") return;
+    var socket = window.io({ transports: ["websocket", "polling"], withCredentials: true });
+    socket.on("connect", function () {
+      socket.emit("event:join", { event: slug }, function (ack) {
+        if (ack && ack.ok) {
+          socketLive = true;
+          applyEventFigures(ack.attendance);
+        }
+      });
+    });
+    socket.on("disconnect", function () { socketLive = false; });
+    socket.on("attendance", function (figures) {
+      applySessionFigures(figures);
+      updated.textContent = "updated " + clockFormat.format(new Date());
+    });
+  }
+
+  subscribe();
   poll();
 })();

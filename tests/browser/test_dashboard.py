@@ -145,3 +145,32 @@ def test_dashboard_is_for_organizers_only(processes, make, fresh):
         http.get(f"{node.url}/join/{link}", timeout=10)
         assert http.get(f"{node.url}/organize/forum", timeout=10).status_code == 403
         assert http.get(f"{node.url}/organize/nope", timeout=10).status_code == 404
+
+
+@pytest.mark.browser
+def test_dashboard_follows_a_real_socket_client_joining_and_leaving(browser, processes, make):
+    from tests.support.sockets import RoomClient, live_now_session
+
+    event = make.event(slug="forum")
+    session = live_now_session(make, event, title="Plenary")
+    organizer = make.person(name="Organizer")
+    make.role(organizer, event, "organizer")
+    link = make.link_token(organizer, event)
+    node = processes.web()
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{node.url}/join/{link}")
+    page.goto(f"{node.url}/organize/forum")
+    wait_for_text(page, online_cell(page, session.id), "0")
+
+    _, token = make.attendee(event)
+    attendee = RoomClient(node.url, token=token).connect()
+    try:
+        attendee.join(session.id)
+        wait_for_text(page, online_cell(page, session.id), "1")
+        attendee.call("session:leave", {"session_id": session.id})
+        wait_for_text(page, online_cell(page, session.id), "0")
+    finally:
+        attendee.close()
+    assert errors == []

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import session
+from flask import request, session
 from flask_socketio import ConnectionRefusedError, SocketIO
 
 from plenary.auth.tokens import person_for_api_token
 from plenary.extensions import db, redis_store
-from plenary.identity import SESSION_KEY
+from plenary.identity import SESSION_KEY, clock
 from plenary.live.adapter import connection_state
 from plenary.models import Person
 from plenary.rooms.join import leave_session
@@ -50,11 +50,15 @@ def on_connect(auth: Any = None) -> None:
 def on_disconnect(*_args: Any) -> None:
     """Counts the connection out of every room it joined."""
     state = connection_state()
-    person_id = state.get("person_id")
-    for session_id in list(state.get("sessions", ())):
-        leave_session(redis_store.client, person_id=person_id, session_id=session_id,
-                      leave=lambda _room: None)  # fmt: skip
-    state["sessions"] = set()
+    try:
+        for session_id in list(state.get("sessions", ())):
+            leave_session(
+                redis_store.client, db.session(), sid=request.sid, session_id=session_id,
+                now=clock().now(), leave=lambda _room: None,
+            )  # fmt: skip
+    finally:
+        state["sessions"] = set()
+        db.remove()
 
 
 def register(socketio: SocketIO) -> None:

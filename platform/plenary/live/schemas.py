@@ -44,3 +44,7 @@ class ChatMute(Payload):
     session_id: Id
     user_id: Id
     minutes: Annotated[int, Field(ge=0, le=7 * 24 * 60)]
+
+
+class EventJoin(Payload):
+    event: Annotated[str, Field(min_length=1, max_length=64)]

@@ -35,15 +35,14 @@ def join_session(
     since_seq: int | None,
     now: datetime,
     enter: Callable[[str], None],
-    first_join: bool = True,
+    sid: str,
 ) -> dict[str, Any]:
     """Checks the person may enter, enters the rooms, and returns the join snapshot."""
     found, role = access.room_access(db, person_id, session_id)
     enter(session_room(session_id))
     if can_moderate(role):
         enter(moderators_room(session_id))
-    if first_join:
-        presence.arrive(client, session_id, person_id)
+    presence.arrive(client, sid=sid, person_id=person_id, session_id=session_id, now=now)
     missed, resync = [], False
     if since_seq is not None:
         missed, resync = room_log.missed_since(db, session_id, since_seq)
@@ -53,23 +52,29 @@ def join_session(
         "seq": sequence.latest_seq(db, session_id),
         "chat": chat.recent_messages(db, session_id),
         "questions": visible_questions(db, session_id, role),
-        "attendance": presence.attendance(client, session_id),
+        "attendance": presence.attendance(client, db, session_id),
         "missed": missed,
         "resync": resync,
     }
     if missed:
         snapshot["seq"] = max(snapshot["seq"], missed[-1][1]["seq"])
+    presence.announce(client, db, session_id, now)
     db.rollback()  # read-only: end the transaction, hold no locks or snapshot
-    if first_join:
-        presence.announce(client, session_id)
     return snapshot
 
 
 def leave_session(
-    client: redis.Redis, *, person_id: int, session_id: int, leave: Callable[[str], None]
+    client: redis.Redis,
+    db: OrmSession,
+    *,
+    sid: str,
+    session_id: int,
+    now: datetime,
+    leave: Callable[[str], None],
 ) -> None:
-    """Leaves both rooms and counts the person out (once per joined connection)."""
+    """Leaves both rooms and counts the connection out (a repeated leave changes nothing)."""
     leave(session_room(session_id))
     leave(moderators_room(session_id))
-    presence.depart(client, session_id, person_id)
-    presence.announce(client, session_id)
+    presence.depart(client, sid=sid, session_id=session_id, now=now)
+    presence.announce(client, db, session_id, now)
+    db.rollback()

@@ -11,3 +11,8 @@ def session_room(session_id: int) -> str:
 def moderators_room(session_id: int) -> str:
     """The session's moderators and organizers: pending questions and moderation events."""
     return f"session:{session_id}:moderators"
+
+
+def event_room(event_id: int) -> str:
+    """The event's organizers watching the dashboard: `attendance` for every session."""
+    return f"event:{event_id}:organizers"

@@ -1,80 +1,111 @@
-"""Who is in a room right now: a minimal placeholder kept in Redis.
+"""The live rooms' side of attendance: this web node's connections, and `attendance` pushes.
 
-One person in three tabs counts once (a per-person connection count). The attendance issue
-replaces this module with heartbeats that expire, so that a crashed node's connections drop
-out; until then the figures come from joins and leaves only. `attendance` is the one call
-the join snapshot and the live count use.
+Counting lives in `plenary.attendance` (Redis, heartbeats, minutes). This module holds what
+only this process knows: its node id and which of its connections are in which session, so
+that one greenlet can refresh them all in one round trip every few seconds. It also sends
+`attendance` to a session's room and its event's organizers at most once a second; a change
+that falls inside the quiet second is carried by the next refresh.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import secrets
+import socket
+from datetime import datetime
 from typing import Any
 
 import redis
+from flask import Flask
+from sqlalchemy.orm import Session as OrmSession
 
-from plenary.extensions import socketio
+from plenary.attendance import figures, presence
+from plenary.extensions import db, socketio
+from plenary.models import EventSession
 from plenary.rooms.broadcast import emit_room_event
+from plenary.rooms.names import event_room
 
-ANNOUNCE_INTERVAL_MS = 1000  # `attendance` at most once a second per session (CONTRACT)
-
-# KEYS: online hash (person -> connections), unique set, peak. ARGV: person, +1 or -1.
-_MOVE = """
-local count = redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])
-if count <= 0 then redis.call('HDEL', KEYS[1], ARGV[1]) end
-if tonumber(ARGV[2]) > 0 then redis.call('SADD', KEYS[2], ARGV[1]) end
-local online = redis.call('HLEN', KEYS[1])
-local peak = tonumber(redis.call('GET', KEYS[3]) or '0')
-if online > peak then peak = online; redis.call('SET', KEYS[3], peak) end
-return {online, peak, redis.call('SCARD', KEYS[2])}
-"""
-_scripts: dict[int, object] = {}
+log = logging.getLogger(__name__)
 
 
-def _keys(session_id: int) -> list[str]:
-    base = f"plenary:room:{session_id}"
-    return [f"{base}:online", f"{base}:unique", f"{base}:peak"]
+class NodeConnections:
+    """This process's connections per session room, and the sessions whose figures changed."""
+
+    def __init__(self) -> None:
+        self.node_id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        self.held: dict[tuple[str, int], int] = {}  # (sid, session_id) -> person_id
+        self.changed: set[int] = set()
+        self.event_of: dict[int, int] = {}  # session_id -> event_id, for the organizers' room
+        self.refresher = None
+
+    def rows(self) -> list[tuple[str, int, int]]:
+        return [(sid, person_id, session_id) for (sid, session_id), person_id in self.held.items()]
 
 
-def _figures(session_id: int, online: int, peak: int, unique: int) -> dict[str, Any]:
-    return {"session_id": session_id, "online": int(online), "peak": int(peak),
-            "unique": int(unique), "onsite": 0}  # fmt: skip
+node = NodeConnections()
 
 
-def arrive(client: redis.Redis, session_id: int, person_id: int) -> dict[str, Any]:
-    return _move(client, session_id, person_id, 1)
+def arrive(
+    client: redis.Redis, *, sid: str, person_id: int, session_id: int, now: datetime
+) -> None:
+    node.held[(sid, session_id)] = person_id
+    presence.enter(client, node_id=node.node_id, sid=sid, person_id=person_id,
+                   session_id=session_id, now=now)  # fmt: skip
+    node.changed.add(session_id)
 
 
-def depart(client: redis.Redis, session_id: int, person_id: int) -> dict[str, Any]:
-    return _move(client, session_id, person_id, -1)
+def depart(client: redis.Redis, *, sid: str, session_id: int, now: datetime) -> None:
+    if node.held.pop((sid, session_id), None) is None:
+        return
+    presence.leave(client, node_id=node.node_id, sid=sid, session_id=session_id, now=now)
+    node.changed.add(session_id)
 
 
-def attendance(client: redis.Redis, session_id: int) -> dict[str, Any]:
-    """{session_id, online, peak, unique, onsite} for the join snapshot."""
-    online_key, unique_key, peak_key = _keys(session_id)
-    pipe = client.pipeline(transaction=False)
-    pipe.hlen(online_key).get(peak_key).scard(unique_key)
-    online, peak, unique = pipe.execute()
-    return _figures(session_id, online, peak or 0, unique)
+def attendance(client: redis.Redis, db_session: OrmSession, session_id: int) -> dict[str, Any]:
+    """{session_id, online, peak, peak_at, unique, onsite}: the join snapshot's figures."""
+    return figures.session_figures(client, db_session, session_id)
 
 
-def announce(client: redis.Redis, session_id: int) -> None:
-    """Broadcasts the room's figures now, or once at the end of this second if just sent."""
-    base = f"plenary:room:{session_id}"
-    if client.set(f"{base}:announced", "1", nx=True, px=ANNOUNCE_INTERVAL_MS):
-        emit_room_event(session_id, "attendance", attendance(client, session_id))
-    elif client.set(f"{base}:announce-pending", "1", nx=True, px=ANNOUNCE_INTERVAL_MS * 2):
-        socketio.start_background_task(_announce_later, client, session_id)
+def announce(client: redis.Redis, db_session: OrmSession, session_id: int, now: datetime) -> None:
+    """Pushes the session's figures now, unless they went out less than a second ago."""
+    if not presence.should_broadcast(client, session_id, now):
+        return
+    node.changed.discard(session_id)
+    found = attendance(client, db_session, session_id)
+    emit_room_event(session_id, "attendance", found)
+    event_id = node.event_of.get(session_id)
+    if event_id is None:
+        event_id = node.event_of[session_id] = db_session.get(EventSession, session_id).event_id
+    socketio.emit("attendance", found, to=event_room(event_id))
 
 
-def _announce_later(client: redis.Redis, session_id: int) -> None:
-    socketio.sleep(ANNOUNCE_INTERVAL_MS / 1000)
-    client.delete(f"plenary:room:{session_id}:announce-pending")
-    emit_room_event(session_id, "attendance", attendance(client, session_id))
+def ensure_refresher(app: Flask) -> None:
+    """Starts this node's refresh greenlet on first use (only real servers get here)."""
+    if node.refresher is None:
+        node.refresher = socketio.start_background_task(_refresh_forever, app)
 
 
-def _move(client: redis.Redis, session_id: int, person_id: int, step: int) -> dict[str, Any]:
-    script = _scripts.get(id(client))
-    if script is None:
-        script = _scripts[id(client)] = client.register_script(_MOVE)
-    online, peak, unique = script(keys=_keys(session_id), args=[person_id, step])
-    return _figures(session_id, online, peak, unique)
+def _refresh_forever(app: Flask) -> None:
+    settings = app.extensions["plenary.settings"]
+    clock = app.extensions["plenary.clock"]
+    from plenary.extensions import redis_store
+
+    while True:
+        socketio.sleep(settings.presence_refresh_seconds)
+        try:
+            refresh_once(redis_store.client, clock.now(), settings.presence_stale_seconds)
+        except Exception:  # a Redis blip must not end the heartbeat for good
+            log.exception("presence refresh failed; retrying")
+        finally:
+            db.remove()
+
+
+def refresh_once(client: redis.Redis, now: datetime, stale_seconds: float) -> None:
+    """One heartbeat: this node's connections refreshed, dead nodes expired, and the figures
+    of sessions that changed since their last push sent."""
+    presence.refresh_node(client, node_id=node.node_id, sids=node.rows(), now=now,
+                          stale_ms=int(stale_seconds * 1000))  # fmt: skip
+    live_sessions = {session_id for (_sid, session_id) in node.held}
+    for session_id in list(node.changed | live_sessions):
+        announce(client, db.session(), session_id, now)
