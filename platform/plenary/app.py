@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import redis
 import socketio as socketio_lib
 from flask import Flask
 
@@ -13,7 +14,16 @@ from plenary.config import Settings, load_settings
 from plenary.extensions import configure_celery, db, redis_store, socketio, task_client
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-SOCKETIO_CHANNEL = "plenary-socketio"
+
+
+def socketio_channel(redis_url: str) -> str:
+    """The message queue's pub/sub channel, named after the Redis database in use.
+
+    Redis pub/sub ignores database numbers: two deployments (or test runs) on one Redis
+    server with different databases would otherwise receive each other's room events.
+    """
+    db = redis.connection.parse_url(redis_url).get("db", 0)
+    return f"plenary-socketio:{db}"
 
 
 def build_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Flask:
@@ -45,7 +55,7 @@ def build_app(settings: Settings | None = None, *, clock: Clock | None = None) -
     socketio.init_app(
         app,
         async_mode="gevent",
-        client_manager=socketio_lib.RedisManager(redis_url, channel=SOCKETIO_CHANNEL),
+        client_manager=socketio_lib.RedisManager(redis_url, channel=socketio_channel(redis_url)),
         cors_allowed_origins=settings.allowed_origins,
         max_http_buffer_size=settings.max_socket_message,
         manage_session=False,

@@ -62,3 +62,12 @@ def test_origin_follows_the_served_address_unless_public_url_is_set(tmp_path):
     settings = served_at(load_settings(env), "0.0.0.0", 8123, environ=env)
     assert settings.public_url == "https://forum.example.org"
     assert settings.allowed_origins == ["https://forum.example.org"]
+
+
+def test_socketio_channel_is_per_redis_database():
+    # Redis pub/sub ignores database numbers: deployments sharing a server must not cross-talk.
+    from plenary.app import socketio_channel
+
+    assert socketio_channel("redis://127.0.0.1:6379/4") == "plenary-socketio:4"
+    assert socketio_channel("unix:///var/run/redis.sock?db=3") == "plenary-socketio:3"
+    assert socketio_channel("redis://:secret@redis:6379") == "plenary-socketio:0"
