@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import redis
@@ -14,28 +13,14 @@ from plenary.attendance import presence
 from plenary.attendance.checkins import do_check_in
 from plenary.clock import system_clock
 from plenary.registration.tickets import issue_ticket
+from tests.browser.conftest import SCREENSHOTS
 
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
 SECRET = "test-secret-key-not-for-production"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "img"
 PLACES = [
     ("KR", "Gwangju"), ("KR", "Seoul"), ("KR", "Busan"), ("JP", "Osaka"), ("ID", "Jakarta"),
     ("PH", "Manila"), ("FR", "Lyon"), ("DE", "Berlin"), ("US", "Boston"), ("BR", "Recife"),
     ("KE", "Nairobi"), ("IN", "Pune"), ("MN", "Ulaanbaatar"), ("ES", "Barcelona"),
 ]  # fmt: skip
-
-
-@pytest.fixture
-def browser(chromium_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def online_cell(page, session_id: int):
