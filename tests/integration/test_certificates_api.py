@@ -182,4 +182,5 @@ def test_the_openapi_document_lists_the_certificate_operations(client):
     paths = client.get("/api/openapi.json").get_json()["paths"]
     assert "put" in paths["/api/v1/events/{slug}/certificate-rule"]
     assert "post" in paths["/api/v1/certificates/{serial}/revoke"]
+    assert "post" in paths["/api/v1/events/{slug}/certificates"]
     assert "get" in paths["/api/v1/certificates/{serial}/pdf"]
