@@ -186,3 +186,31 @@ def test_the_organizer_page_has_the_run_button_and_progress_bar(client, forum):
     assert page.status_code == 200 and 'id="certificate-run-start"' in text
     assert "<progress" in text and 'data-url="/api/v1/events/forum/certificates"' in text
     assert "js/certificate-run.js" in text and "<script>" not in text
+
+
+def test_a_certificate_email_is_queued_once_and_never_sent_without_its_pdf(
+    make, db, forum, settings
+):
+    from dataclasses import replace
+
+    from plenary.certificates.delivery import email_certificate
+    from plenary.mail.delivery import deliver
+    from plenary.models import CertificateFile
+    from tests.support.certificates import certify
+
+    event, sessions, _ = forum
+    certificate = certify(make, event, make.person(name="Ana"), sessions)
+    now = make.clock.now()
+    assert email_certificate(db, certificate, settings=settings, now=now) is True
+    assert email_certificate(db, certificate, settings=settings, now=now) is False
+    db.commit()
+    (row,) = db.scalars(select(EmailOutbox)).all()
+    assert row.attachments == [{"kind": "certificate", "certificate_id": certificate.id,
+                                "filename": f"certificate-{certificate.serial}.pdf"}]  # fmt: skip
+    db.delete(db.get(CertificateFile, certificate.id))
+    db.commit()
+    local = replace(settings, smtp_url=None)  # .eml files under var/outbox/
+    assert deliver(db, row.id, local, now=now).state == "failed"
+    db.expire_all()
+    assert db.get(EmailOutbox, row.id).status == "failed"
+    assert not (local.outbox_dir / f"certificate_{certificate.id}.eml").exists()
