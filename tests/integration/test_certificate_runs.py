@@ -210,7 +210,9 @@ def test_a_certificate_email_is_queued_once_and_never_sent_without_its_pdf(
     db.delete(db.get(CertificateFile, certificate.id))
     db.commit()
     local = replace(settings, smtp_url=None)  # .eml files under var/outbox/
+    local.outbox_dir.mkdir(parents=True, exist_ok=True)
+    before = {(p.name, p.stat().st_mtime_ns) for p in local.outbox_dir.iterdir()}
     assert deliver(db, row.id, local, now=now).state == "failed"
     db.expire_all()
     assert db.get(EmailOutbox, row.id).status == "failed"
-    assert not (local.outbox_dir / f"certificate_{certificate.id}.eml").exists()
+    assert {(p.name, p.stat().st_mtime_ns) for p in local.outbox_dir.iterdir()} == before
