@@ -18,10 +18,11 @@ TASK_MODULES = ["workers.tasks"]
 BEAT_SCHEDULE: dict[str, dict] = {
     "mail-relay": {"task": "plenary.mail.relay"},
     "registration-relay": {"task": "plenary.registration.relay"},
+    "certificate-relay": {"task": "plenary.certificates.relay"},
     # Redis → SQL; also expires the connections of dead web nodes (issue 6).
     "attendance-flush": {"task": "plenary.attendance.flush", "schedule": 30.0},
 }
-RELAYS = ("mail-relay", "registration-relay")
+RELAYS = ("mail-relay", "registration-relay", "certificate-relay")
 
 
 class DatabaseTask(Task):

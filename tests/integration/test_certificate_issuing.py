@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from plenary.certificates.attendance_source import Attended, attended
 from plenary.certificates.issuing import SERIAL_ALPHABET, issue_certificates
 from plenary.certificates.rules import set_rule
-from plenary.models import Certificate
+from plenary.models import AttendanceRecord, Certificate, Checkin
 from tests.support.certificates import issue, programme
 
 
@@ -93,10 +93,62 @@ def test_serials_are_random_url_safe_and_long_enough(make, db, forum):
     assert bits >= 64
 
 
-def test_without_a_wired_attendance_source_nothing_is_issued(make, db, forum):
+def record(db, person, session, minutes=0, onsite=False) -> None:
+    db.add(AttendanceRecord(session_id=session.id, person_id=person.id,
+                            minutes_online=minutes, onsite=onsite))  # fmt: skip
+
+
+def test_eligibility_from_recorded_attendance_one_minute_below_and_at_the_threshold(
+    make, db, forum
+):
+    event, (s1, s2, _) = forum
+    below, at = make.person(name="Below"), make.person(name="At")
+    record(db, below, s1, 100)
+    record(db, below, s2, 49)  # 149 minutes
+    record(db, at, s1, 100)
+    record(db, at, s2, 50)  # 150 minutes
+    db.commit()
+    issued = issue_certificates(db, event, now=make.clock.now())
+    db.commit()
+    assert [c.person_id for c in issued] == [at.id]
+    assert issued[0].total_minutes == 150
+
+
+def test_a_session_checkin_counts_the_whole_session_and_a_door_checkin_counts_nothing(
+    make, db, forum
+):
+    event, (s1, _, s3) = forum
+    onsite, door = make.person(), make.person()
+    reg_onsite, reg_door = make.registration(event, onsite), make.registration(event, door)
+    now = make.clock.now()
+    # Checked in at sessions 1 (120 min) and 3 (60 min): 180 minutes, two sessions.
+    for session in (s1, s3):
+        db.add(Checkin(key=f"{reg_onsite.id}:{session.id}", event_id=event.id,
+                       registration_id=reg_onsite.id, person_id=onsite.id,
+                       session_id=session.id, checked_in_at=now))  # fmt: skip
+    # Scanned at the venue's door only, and 30 minutes online: not 270 minutes.
+    db.add(Checkin(key=f"{reg_door.id}:event", event_id=event.id, registration_id=reg_door.id,
+                   person_id=door.id, session_id=None, checked_in_at=now))  # fmt: skip
+    record(db, door, s1, 30)
+    record(db, onsite, s1, 10, onsite=True)  # the record and the check-in count once
+    db.commit()
+    rows = attended(db, event)
+    assert {(r.person_id, r.session_id) for r in rows if r.onsite} == {
+        (onsite.id, s1.id),
+        (onsite.id, s3.id),
+    }
+    issued = issue_certificates(db, event, now=now)
+    db.commit()
+    assert [(c.person_id, c.total_minutes) for c in issued] == [(onsite.id, 180)]
+
+
+def test_attendance_of_another_event_credits_nothing(make, db, forum):
     event, _ = forum
-    with pytest.raises(NotImplementedError):
-        attended(db, event)
-    with pytest.raises(NotImplementedError):
-        issue_certificates(db, event, now=make.clock.now())
+    other = make.event()
+    (elsewhere,) = programme(make, other, lengths=(600,))
+    person = make.person()
+    record(db, person, elsewhere, 600)
+    db.commit()
+    assert attended(db, event) == []
+    assert issue_certificates(db, event, now=make.clock.now()) == []
     db.rollback()

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from plenary.api.openapi import operation
 from plenary.api.validation import Strict, parse_body
 from plenary.auth.roles import is_organizer
-from plenary.certificates import files, issuing, rules, wire
+from plenary.certificates import files, issuing, rules, runs, wire
 from plenary.errors import Forbidden
 from plenary.events import schedule
 from plenary.extensions import db
@@ -103,6 +103,22 @@ def put_rule(slug: str):
             now=clock().now(),
         )
     return jsonify(rule.to_dict())
+
+
+@blueprint.post("/events/<slug>/certificates")
+@operation(
+    "Issue certificates to everyone newly eligible, render and email them (organizers)",
+    tag="certificates",
+    auth="bearer",
+    responses={202: "the job: poll GET /api/v1/jobs/<job_id>"},
+)
+def start_run(slug: str):
+    event = schedule.get_event(db.session, slug)
+    person = require_organizer(event)
+    with db.transaction() as session:
+        job = runs.start_run(session, event, by=person, now=clock().now())
+        job_id = job.id
+    return jsonify({"job_id": job_id}), 202
 
 
 @blueprint.post("/certificates/<serial>/revoke")

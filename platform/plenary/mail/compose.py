@@ -1,5 +1,8 @@
 """Building the MIME message of an outbox row: text + HTML, inline QR ticket, fixed Message-ID.
 
+Stored files (a certificate PDF) are referenced from the row by id, not copied into it: the
+sender loads their bytes at send time (`stored_files`) and attaches them here.
+
 Headers are set through `EmailMessage` with the SMTP policy, never by string concatenation:
 the policy refuses a header with a line break in it (header injection, CVE-2024-6923).
 """
@@ -13,8 +16,10 @@ from email.policy import SMTP
 from email.utils import format_datetime, parseaddr
 
 import segno
+from sqlalchemy import select
+from sqlalchemy.orm import Session as OrmSession
 
-from plenary.models import EmailOutbox
+from plenary.models import CertificateFile, EmailOutbox
 
 
 def qr_png(data: str) -> bytes:
@@ -23,7 +28,22 @@ def qr_png(data: str) -> bytes:
     return buffer.getvalue()
 
 
-def build_message(row: EmailOutbox, mail_from: str) -> EmailMessage:
+def stored_files(db: OrmSession, row: EmailOutbox) -> dict[int, bytes]:
+    """The PDFs the row's `{"kind": "certificate", "certificate_id": …}` parts refer to."""
+    wanted = [p["certificate_id"] for p in row.attachments or [] if p.get("kind") == "certificate"]
+    if not wanted:
+        return {}
+    found = db.execute(
+        select(CertificateFile.certificate_id, CertificateFile.pdf).where(
+            CertificateFile.certificate_id.in_(wanted)
+        )
+    )
+    return {certificate_id: bytes(pdf) for certificate_id, pdf in found}
+
+
+def build_message(
+    row: EmailOutbox, mail_from: str, files: dict[int, bytes] | None = None
+) -> EmailMessage:
     message = EmailMessage(policy=SMTP)
     from_name, from_address = parseaddr(mail_from)
     message["From"] = Address(display_name=from_name, addr_spec=from_address)
@@ -43,4 +63,12 @@ def build_message(row: EmailOutbox, mail_from: str) -> EmailMessage:
                     qr_png(part["data"]), "image", "png", cid=f"<{part['cid']}>",
                     filename=f"{part['cid']}.png", disposition="inline",
                 )  # fmt: skip
+    for part in row.attachments or []:
+        if part.get("kind") == "certificate":
+            pdf = (files or {}).get(part["certificate_id"])
+            if pdf is None:  # never send a certificate email without its certificate
+                raise LookupError(f"certificate file {part['certificate_id']} is missing")
+            message.add_attachment(
+                pdf, maintype="application", subtype="pdf", filename=part["filename"]
+            )
     return message

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session as OrmSession
 
 from plenary.config import Settings
 from plenary.mail import outbox
-from plenary.mail.compose import build_message
+from plenary.mail.compose import build_message, stored_files
 from plenary.mail.transport import PermanentFailure, TemporaryFailure, send_smtp, write_eml
 from plenary.models import EmailOutbox
 
@@ -40,7 +40,13 @@ def deliver(db: OrmSession, outbox_id: int, settings: Settings, *, now: datetime
         return Outcome("skipped")
     row = db.get(EmailOutbox, outbox_id)
     attempts, dedupe_key = row.attempts, row.dedupe_key
-    message = build_message(row, settings.mail_from)
+    try:
+        message = build_message(row, settings.mail_from, stored_files(db, row))
+    except LookupError as exc:  # its attachment is gone (the certificate was deleted)
+        db.rollback()
+        outbox.mark_failed(db, outbox_id, str(exc))
+        db.commit()
+        return Outcome("failed")
     db.rollback()  # no transaction held open across the network call
 
     def accepted() -> None:

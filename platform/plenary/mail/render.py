@@ -23,6 +23,10 @@ SUBJECTS = {
         "en": "You are on the waiting list: {event}",
         "ko": "대기자 명단에 등록되었습니다: {event}",
     },
+    "certificate": {
+        "en": "Your certificate of attendance — {event}",
+        "ko": "참가 확인서 — {event}",
+    },
     "login_link": {
         "en": "Your sign-in link: {event}",
         "ko": "로그인 링크: {event}",

@@ -30,7 +30,8 @@ class EmailOutbox(Base):
     text: Mapped[str] = mapped_column(Text)
     html: Mapped[str | None] = mapped_column(Text)
     # Parts built at send time: [{"kind": "qr", "cid": "ticket", "data": "<payload>"}, …];
-    # later kinds (a certificate PDF) add {"kind": "file", "path": …, "filename": …}.
+    # a certificate PDF by reference, its bytes loaded at send time from certificate_files:
+    # {"kind": "certificate", "certificate_id": 7, "filename": "certificate-<serial>.pdf"}.
     attachments: Mapped[list[dict]] = mapped_column(JSON, default=list)
     message_id: Mapped[str] = mapped_column(String(200))  # derived from dedupe_key
     status: Mapped[str] = mapped_column(String(16), default="pending")
