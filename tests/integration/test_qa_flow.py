@@ -14,7 +14,7 @@ node, room = room_fixtures()
 
 
 def test_an_unmoderated_question_reaches_the_room_at_once_and_a_retry_stores_one(room, db):
-    asker_person, asker = room.attendee(name="Min-jun Asker")
+    _, asker = room.attendee(name="Min-jun Asker")
     _, other = room.attendee()
     asker.join(room.session.id)
     other.join(room.session.id)
@@ -78,7 +78,7 @@ def test_the_moderated_flow_end_to_end_keeps_an_anonymous_asker_hidden_from_ever
     assert watcher.wait_for("qa:updated", 6)[-1]["question"]["status"] == "dismissed"
 
     # A late joiner catches up through `missed` with every change, in seq order.
-    late_person, late = room.attendee()
+    _, late = room.attendee()
     caught = late.join(session.id, since_seq=0)
     kinds = [kind for kind, _ in caught["missed"]]
     assert kinds[0] == "qa:question" and kinds.count("qa:updated") == 6
@@ -133,7 +133,7 @@ def test_withdrawing_a_vote_lowers_the_count_and_a_vote_needs_a_visible_question
 def test_the_questions_api_sorts_by_top_and_recent(room, node):
     import requests
 
-    person, asker = room.attendee()
+    _, asker = room.attendee()
     _, voter = room.attendee()
     asker.join(room.session.id)
     first = ask(asker, room.session.id, "first")["question"]

@@ -40,9 +40,9 @@ def leaks(received: Any, person: Any) -> list[str]:
     def walk(value: Any, path: str) -> None:
         if isinstance(value, dict):
             for key, item in value.items():
-                if key in ("author", "person", "user", "asker") and isinstance(item, dict):
-                    if item.get("id") == person.id:
-                        found.append(f"{path}.{key}")
+                named = key in ("author", "person", "user", "asker") and isinstance(item, dict)
+                if named and item.get("id") == person.id:
+                    found.append(f"{path}.{key}")
                 if key in ("author_id", "person_id", "user_id", "asker_id") and item == person.id:
                     found.append(f"{path}.{key}")
                 walk(item, f"{path}.{key}")
