@@ -90,8 +90,68 @@
       var item = list.querySelector('li[data-message-id="' + p.message_id + '"]');
       if (item) { markDeleted(item); }
     },
-    "attendance": function (p) { if (p.session_id === sessionId) { onlineCount.textContent = String(p.online); } }
+    "attendance": function (p) { if (p.session_id === sessionId) { onlineCount.textContent = String(p.online); } },
+    "qa:question": function (p) { upsertQuestion(p.question); },
+    "qa:updated": function (p) { upsertQuestion(p.question); }
   };
+
+  /* Q&A: questions by id; attendees see visible and answered ones, pinned first. */
+  var questions = {};
+  var myVotes = {};
+  var qaSort = "top";
+  var qaList = document.getElementById("qa-list");
+
+  function upsertQuestion(q) { if (q) { questions[q.id] = q; renderQuestions(); } }
+
+  function renderQuestions() {
+    if (!qaList) { return; }
+    var shown = Object.keys(questions).map(function (id) { return questions[id]; })
+      .filter(function (q) { return q.status === "visible" || q.status === "answered"; });
+    shown.sort(function (a, b) {
+      if (a.pinned !== b.pinned) { return a.pinned ? -1 : 1; }
+      if ((a.status === "answered") !== (b.status === "answered")) { return a.status === "answered" ? 1 : -1; }
+      if (qaSort === "top" && a.votes !== b.votes) { return b.votes - a.votes; }
+      return qaSort === "top" ? (a.asked_at < b.asked_at ? -1 : 1) : (a.asked_at < b.asked_at ? 1 : -1);
+    });
+    qaList.textContent = "";
+    shown.forEach(function (q) {
+      var item = document.createElement("li");
+      item.className = "question" + (q.pinned ? " pinned" : "") + (q.status === "answered" ? " answered" : "");
+      item.dataset.questionId = String(q.id);
+      var vote = document.createElement("button");
+      vote.type = "button";
+      vote.className = "vote";
+      vote.setAttribute("aria-pressed", myVotes[q.id] ? "true" : "false");
+      vote.disabled = q.status !== "visible";
+      vote.textContent = "▲ " + q.votes;
+      vote.title = myVotes[q.id] ? "Withdraw your vote" : "Vote for this question";
+      vote.addEventListener("click", function () { castVote(q.id, !myVotes[q.id]); });
+      var body = document.createElement("p");
+      body.className = "body";
+      body.textContent = q.body;
+      var meta = document.createElement("p");
+      meta.className = "meta muted";
+      meta.textContent = (q.author ? q.author.name : "Anonymous") +
+        (q.pinned ? " · pinned" : "") + (q.status === "answered" ? " · answered" : "");
+      item.appendChild(vote);
+      item.appendChild(body);
+      item.appendChild(meta);
+      qaList.appendChild(item);
+    });
+  }
+
+  function castVote(questionId, up) {
+    socket.emit("qa:vote", { session_id: sessionId, question_id: questionId, up: up }, function (ack) {
+      if (ack && ack.ok) {
+        myVotes[questionId] = up;
+        if (questions[questionId]) { questions[questionId].votes = ack.votes; }
+        renderQuestions();
+      } else if (ack && ack.error && ack.error.code === "conflict") {
+        myVotes[questionId] = up;
+        renderQuestions();
+      }
+    });
+  }
 
   /* One room event, applied once: duplicates (live + missed overlap) are dropped by seq. */
   function apply(event, payload) {
@@ -132,6 +192,9 @@
       seen = {};
       lastSeq = null;
       ack.chat.forEach(showMessage);
+      questions = {};
+      (ack.questions || []).forEach(function (q) { questions[q.id] = q; });
+      renderQuestions();
     } else {
       ack.missed.forEach(function (pair) { apply(pair[0], pair[1]); });
     }
@@ -204,4 +267,39 @@
   input.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }
   });
+
+  /* Asking: anonymity is the asker's choice; a moderated session holds the question first. */
+  var qaForm = document.getElementById("qa-form");
+  var qaStatus = document.getElementById("qa-status");
+  if (qaForm) {
+    qaForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var box = document.getElementById("qa-body");
+      var body = box.value.trim();
+      if (!body) { return; }
+      var anonymous = document.getElementById("qa-anonymous").checked;
+      socket.emit("qa:ask", { session_id: sessionId, body: body, anonymous: anonymous, client_id: clientId() }, function (ack) {
+        if (ack && ack.ok) {
+          box.value = "";
+          if (ack.question.status === "pending") {
+            qaStatus.textContent = "Thanks: your question will appear once a moderator approves it.";
+          } else {
+            qaStatus.textContent = "";
+            upsertQuestion(ack.question);
+          }
+        } else {
+          qaStatus.textContent = ack && ack.error ? ack.error.message : "Could not send the question.";
+        }
+      });
+    });
+    Array.prototype.forEach.call(document.querySelectorAll(".qa-sort button"), function (button) {
+      button.addEventListener("click", function () {
+        qaSort = button.dataset.sort;
+        Array.prototype.forEach.call(document.querySelectorAll(".qa-sort button"), function (b) {
+          b.setAttribute("aria-pressed", b === button ? "true" : "false");
+        });
+        renderQuestions();
+      });
+    });
+  }
 })();

@@ -21,8 +21,8 @@ def stored(db) -> tuple:
     db.rollback()
     models = (Question, QuestionVote, RoomEvent, Poll, PollOption, PollVote)
     counts = tuple(db.scalar(select(func.count()).select_from(m)) for m in models)
-    return (*counts, tuple(db.execute(select(Question.id, Question.status, Question.votes,
-                                             Question.pinned).order_by(Question.id)).all()))  # fmt: skip
+    states = select(Question.id, Question.status, Question.votes, Question.pinned)
+    return (*counts, tuple(db.execute(states.order_by(Question.id)).all()))
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def setup(room, make):
     moderated = live_now_session(make, room.event, qa_moderated=True)
     _, sender = room.attendee()
     _, moderator = room.moderator()
-    watcher_person, watcher = room.attendee()
+    _, watcher = room.attendee()
     for client in (sender, moderator, watcher):
         client.join(room.session.id)
         client.join(moderated.id)
@@ -75,8 +75,8 @@ def assert_refused(db, setup, client, event: str, payload: dict, code: str) -> d
 
 
 def test_a_vote_on_another_sessions_question(db, setup):
-    error = assert_refused(db, setup, setup.sender, "qa:vote", {"session_id": setup.session.id,
-                           "question_id": setup.pending["id"], "up": True}, "not_found")  # fmt: skip
+    payload = {"session_id": setup.session.id, "question_id": setup.pending["id"], "up": True}
+    error = assert_refused(db, setup, setup.sender, "qa:vote", payload, "not_found")
     assert error["field"] == "question_id"
 
 
@@ -97,8 +97,9 @@ def test_moderating_as_an_attendee(db, setup, action):
 
 
 def test_poll_controls_as_an_attendee(db, setup):
-    assert_refused(db, setup, setup.sender, "poll:create", {"session_id": setup.session.id,
-                   "prompt": "?", "kind": "single", "options": ["a", "b"]}, "forbidden")  # fmt: skip
+    create = {"session_id": setup.session.id, "prompt": "?", "kind": "single",
+              "options": ["a", "b"]}  # fmt: skip
+    assert_refused(db, setup, setup.sender, "poll:create", create, "forbidden")
     assert_refused(db, setup, setup.sender, "poll:set", {"session_id": setup.session.id,
                    "poll_id": setup.polls[0]["id"], "action": "close"}, "forbidden")  # fmt: skip
 
