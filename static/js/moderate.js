@@ -140,15 +140,17 @@
     Object.keys(polls).map(function (id) { return polls[id]; }).sort(function (a, b) { return b.id - a.id; }).forEach(function (p) {
       var item = el("li");
       item.appendChild(el("strong", "", p.prompt));
-      item.appendChild(el("span", "muted", " · " + p.kind + " · " + p.status + " · " + p.results.voters + " voted "));
+      var meta = el("p", "meta muted", (p.kind === "single" ? "single choice" : "multiple choice") + " · " +
+        p.status + " · " + p.results.voters + " voted ");
       if (p.status !== "closed") {
         var next = p.status === "draft" ? "open" : "close";
-        item.appendChild(button(next === "open" ? "Open" : "Close", "-", function () {
+        meta.appendChild(button(next === "open" ? "Open" : "Close", "-", function () {
           socket.emit("poll:set", { session_id: sessionId, poll_id: p.id, action: next }, function (ack) {
             if (ack.ok) { upsertPoll(ack.poll); } else { say(ack.error.message); }
           });
         }));
       }
+      item.appendChild(meta);
       var most = Math.max.apply(null, p.results.counts.concat([1]));
       p.options.forEach(function (o, i) {
         var row = el("div", "option");

@@ -92,8 +92,76 @@
     },
     "attendance": function (p) { if (p.session_id === sessionId) { onlineCount.textContent = String(p.online); } },
     "qa:question": function (p) { upsertQuestion(p.question); },
-    "qa:updated": function (p) { upsertQuestion(p.question); }
+    "qa:updated": function (p) { upsertQuestion(p.question); },
+    "poll:opened": function (p) { upsertPoll(p.poll); },
+    "poll:closed": function (p) { upsertPoll(p.poll); },
+    "poll:results": function (p) { if (polls[p.poll_id]) { polls[p.poll_id].results = p; renderPolls(); } }
   };
+
+  /* Polls: open ones take a vote (changeable while open); closed ones show final results. */
+  var polls = {};
+  var myChoices = {};
+  var pollArea = document.getElementById("polls");
+
+  function upsertPoll(p) { if (p && p.status !== "draft") { polls[p.id] = p; renderPolls(); } }
+
+  function renderPolls() {
+    if (!pollArea) { return; }
+    pollArea.textContent = "";
+    var shown = Object.keys(polls).map(function (id) { return polls[id]; })
+      .sort(function (a, b) { return b.id - a.id; }).slice(0, 3);
+    pollArea.hidden = shown.length === 0;
+    shown.forEach(function (p) {
+      var box = document.createElement("section");
+      box.className = "poll " + p.status;
+      box.dataset.pollId = String(p.id);
+      var title = document.createElement("p");
+      title.className = "prompt";
+      title.textContent = p.prompt + (p.status === "closed" ? " (closed)" : "");
+      box.appendChild(title);
+      var total = Math.max(1, p.results.counts.reduce(function (a, b) { return a + b; }, 0));
+      p.options.forEach(function (o, i) {
+        var row = document.createElement("label");
+        row.className = "option";
+        var pick = document.createElement("input");
+        pick.type = p.kind === "single" ? "radio" : "checkbox";
+        pick.name = "poll-" + p.id;
+        pick.value = String(o.id);
+        pick.disabled = p.status !== "open";
+        pick.checked = (myChoices[p.id] || []).indexOf(o.id) >= 0;
+        var label = document.createElement("span");
+        label.textContent = o.label;
+        var count = document.createElement("span");
+        count.className = "muted";
+        count.textContent = Math.round(100 * p.results.counts[i] / total) + "% (" + p.results.counts[i] + ")";
+        row.appendChild(pick);
+        row.appendChild(label);
+        row.appendChild(count);
+        box.appendChild(row);
+      });
+      if (p.status === "open") {
+        var send = document.createElement("button");
+        send.type = "button";
+        send.textContent = myChoices[p.id] ? "Change vote" : "Vote";
+        send.addEventListener("click", function () {
+          var ids = Array.prototype.map.call(box.querySelectorAll("input:checked"), function (i) { return Number(i.value); });
+          if (!ids.length) { return; }
+          socket.emit("poll:vote", { session_id: sessionId, poll_id: p.id, option_ids: ids }, function (ack) {
+            if (ack && ack.ok) { myChoices[p.id] = ack.option_ids; renderPolls(); }
+          });
+        });
+        box.appendChild(send);
+      }
+      pollArea.appendChild(box);
+    });
+  }
+
+  function loadPolls() {
+    fetch("/api/v1/sessions/" + sessionId + "/polls", { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : { polls: [] }; })
+      .then(function (body) { body.polls.forEach(upsertPoll); })
+      .catch(function () {});
+  }
 
   /* Q&A: questions by id; attendees see visible and answered ones, pinned first. */
   var questions = {};
@@ -195,6 +263,7 @@
       questions = {};
       (ack.questions || []).forEach(function (q) { questions[q.id] = q; });
       renderQuestions();
+      loadPolls();
     } else {
       ack.missed.forEach(function (pair) { apply(pair[0], pair[1]); });
     }

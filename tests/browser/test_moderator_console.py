@@ -76,7 +76,18 @@ def test_ask_approve_see_and_upvote_across_three_browsers(processes, make, chrom
             console.click("#poll-form button[type=submit]")
             console.locator("#polls button", has_text="Open").click()
             expect(console.locator("#polls")).to_contain_text("open")
-            console.locator("body").press("j")
+            expect(ana_page.locator("#polls .poll")).to_have_count(1)
+            ana_page.locator("#polls .option", has_text="Algorithmic bias").locator("input").check()
+            ana_page.locator("#polls button", has_text="Vote").click()
+            expect(console.locator("#polls")).to_contain_text("1 voted")
+            expect(kim_page.locator("#polls .option", has_text="Algorithmic bias")).to_contain_text(
+                "100% (1)"
+            )
+            kim_page.fill("#chat-body", "The interpretation channel is very clear, thank you!")
+            kim_page.press("#chat-body", "Enter")
+            expect(console.locator("#chat-list li")).to_have_count(1)
+            expect(console.locator("#chat-list li button", has_text="Mute")).to_have_count(1)
+            console.locator("body").press("k")
             expect(console.locator("#queue li.current")).to_have_count(1)
             console.screenshot(path=str(SCREENSHOT), full_page=True)
         finally:
