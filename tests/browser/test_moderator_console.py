@@ -90,6 +90,7 @@ def test_ask_approve_see_and_upvote_across_three_browsers(processes, make, chrom
             console.locator("body").press("k")
             expect(console.locator("#queue li.current")).to_have_count(1)
             console.screenshot(path=str(SCREENSHOT), full_page=True)
+            ana_page.screenshot(path=str(SCREENSHOT.with_name("room-qa.png")), full_page=True)
         finally:
             browser.close()
     assert errors == []
