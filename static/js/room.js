@@ -90,8 +90,136 @@
       var item = list.querySelector('li[data-message-id="' + p.message_id + '"]');
       if (item) { markDeleted(item); }
     },
-    "attendance": function (p) { if (p.session_id === sessionId) { onlineCount.textContent = String(p.online); } }
+    "attendance": function (p) { if (p.session_id === sessionId) { onlineCount.textContent = String(p.online); } },
+    "qa:question": function (p) { upsertQuestion(p.question); },
+    "qa:updated": function (p) { upsertQuestion(p.question); },
+    "poll:opened": function (p) { upsertPoll(p.poll); },
+    "poll:closed": function (p) { upsertPoll(p.poll); },
+    "poll:results": function (p) { if (polls[p.poll_id]) { polls[p.poll_id].results = p; renderPolls(); } }
   };
+
+  /* Polls: open ones take a vote (changeable while open); closed ones show final results. */
+  var polls = {};
+  var myChoices = {};
+  var pollArea = document.getElementById("polls");
+
+  function upsertPoll(p) { if (p && p.status !== "draft") { polls[p.id] = p; renderPolls(); } }
+
+  function renderPolls() {
+    if (!pollArea) { return; }
+    pollArea.textContent = "";
+    var shown = Object.keys(polls).map(function (id) { return polls[id]; })
+      .sort(function (a, b) { return b.id - a.id; }).slice(0, 3);
+    pollArea.hidden = shown.length === 0;
+    shown.forEach(function (p) {
+      var box = document.createElement("section");
+      box.className = "poll " + p.status;
+      box.dataset.pollId = String(p.id);
+      var title = document.createElement("p");
+      title.className = "prompt";
+      title.textContent = p.prompt + (p.status === "closed" ? " (closed)" : "");
+      box.appendChild(title);
+      var total = Math.max(1, p.results.counts.reduce(function (a, b) { return a + b; }, 0));
+      p.options.forEach(function (o, i) {
+        var row = document.createElement("label");
+        row.className = "option";
+        var pick = document.createElement("input");
+        pick.type = p.kind === "single" ? "radio" : "checkbox";
+        pick.name = "poll-" + p.id;
+        pick.value = String(o.id);
+        pick.disabled = p.status !== "open";
+        pick.checked = (myChoices[p.id] || []).indexOf(o.id) >= 0;
+        var label = document.createElement("span");
+        label.textContent = o.label;
+        var count = document.createElement("span");
+        count.className = "muted";
+        count.textContent = Math.round(100 * p.results.counts[i] / total) + "% (" + p.results.counts[i] + ")";
+        row.appendChild(pick);
+        row.appendChild(label);
+        row.appendChild(count);
+        box.appendChild(row);
+      });
+      if (p.status === "open") {
+        var send = document.createElement("button");
+        send.type = "button";
+        send.textContent = myChoices[p.id] ? "Change vote" : "Vote";
+        send.addEventListener("click", function () {
+          var ids = Array.prototype.map.call(box.querySelectorAll("input:checked"), function (i) { return Number(i.value); });
+          if (!ids.length) { return; }
+          socket.emit("poll:vote", { session_id: sessionId, poll_id: p.id, option_ids: ids }, function (ack) {
+            if (ack && ack.ok) { myChoices[p.id] = ack.option_ids; renderPolls(); }
+          });
+        });
+        box.appendChild(send);
+      }
+      pollArea.appendChild(box);
+    });
+  }
+
+  function loadPolls() {
+    fetch("/api/v1/sessions/" + sessionId + "/polls", { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : { polls: [] }; })
+      .then(function (body) { body.polls.forEach(upsertPoll); })
+      .catch(function () {});
+  }
+
+  /* Q&A: questions by id; attendees see visible and answered ones, pinned first. */
+  var questions = {};
+  var myVotes = {};
+  var qaSort = "top";
+  var qaList = document.getElementById("qa-list");
+
+  function upsertQuestion(q) { if (q) { questions[q.id] = q; renderQuestions(); } }
+
+  function renderQuestions() {
+    if (!qaList) { return; }
+    var shown = Object.keys(questions).map(function (id) { return questions[id]; })
+      .filter(function (q) { return q.status === "visible" || q.status === "answered"; });
+    shown.sort(function (a, b) {
+      if (a.pinned !== b.pinned) { return a.pinned ? -1 : 1; }
+      if ((a.status === "answered") !== (b.status === "answered")) { return a.status === "answered" ? 1 : -1; }
+      if (qaSort === "top" && a.votes !== b.votes) { return b.votes - a.votes; }
+      return qaSort === "top" ? (a.asked_at < b.asked_at ? -1 : 1) : (a.asked_at < b.asked_at ? 1 : -1);
+    });
+    qaList.textContent = "";
+    shown.forEach(function (q) {
+      var item = document.createElement("li");
+      item.className = "question" + (q.pinned ? " pinned" : "") + (q.status === "answered" ? " answered" : "");
+      item.dataset.questionId = String(q.id);
+      var vote = document.createElement("button");
+      vote.type = "button";
+      vote.className = "vote";
+      vote.setAttribute("aria-pressed", myVotes[q.id] ? "true" : "false");
+      vote.disabled = q.status !== "visible";
+      vote.textContent = "▲ " + q.votes;
+      vote.title = myVotes[q.id] ? "Withdraw your vote" : "Vote for this question";
+      vote.addEventListener("click", function () { castVote(q.id, !myVotes[q.id]); });
+      var body = document.createElement("p");
+      body.className = "body";
+      body.textContent = q.body;
+      var meta = document.createElement("p");
+      meta.className = "meta muted";
+      meta.textContent = (q.author ? q.author.name : "Anonymous") +
+        (q.pinned ? " · pinned" : "") + (q.status === "answered" ? " · answered" : "");
+      item.appendChild(vote);
+      item.appendChild(body);
+      item.appendChild(meta);
+      qaList.appendChild(item);
+    });
+  }
+
+  function castVote(questionId, up) {
+    socket.emit("qa:vote", { session_id: sessionId, question_id: questionId, up: up }, function (ack) {
+      if (ack && ack.ok) {
+        myVotes[questionId] = up;
+        if (questions[questionId]) { questions[questionId].votes = ack.votes; }
+        renderQuestions();
+      } else if (ack && ack.error && ack.error.code === "conflict") {
+        myVotes[questionId] = up;
+        renderQuestions();
+      }
+    });
+  }
 
   /* One room event, applied once: duplicates (live + missed overlap) are dropped by seq. */
   function apply(event, payload) {
@@ -132,6 +260,10 @@
       seen = {};
       lastSeq = null;
       ack.chat.forEach(showMessage);
+      questions = {};
+      (ack.questions || []).forEach(function (q) { questions[q.id] = q; });
+      renderQuestions();
+      loadPolls();
     } else {
       ack.missed.forEach(function (pair) { apply(pair[0], pair[1]); });
     }
@@ -204,4 +336,39 @@
   input.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }
   });
+
+  /* Asking: anonymity is the asker's choice; a moderated session holds the question first. */
+  var qaForm = document.getElementById("qa-form");
+  var qaStatus = document.getElementById("qa-status");
+  if (qaForm) {
+    qaForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var box = document.getElementById("qa-body");
+      var body = box.value.trim();
+      if (!body) { return; }
+      var anonymous = document.getElementById("qa-anonymous").checked;
+      socket.emit("qa:ask", { session_id: sessionId, body: body, anonymous: anonymous, client_id: clientId() }, function (ack) {
+        if (ack && ack.ok) {
+          box.value = "";
+          if (ack.question.status === "pending") {
+            qaStatus.textContent = "Thanks: your question will appear once a moderator approves it.";
+          } else {
+            qaStatus.textContent = "";
+            upsertQuestion(ack.question);
+          }
+        } else {
+          qaStatus.textContent = ack && ack.error ? ack.error.message : "Could not send the question.";
+        }
+      });
+    });
+    Array.prototype.forEach.call(document.querySelectorAll(".qa-sort button"), function (button) {
+      button.addEventListener("click", function () {
+        qaSort = button.dataset.sort;
+        Array.prototype.forEach.call(document.querySelectorAll(".qa-sort button"), function (b) {
+          b.setAttribute("aria-pressed", b === button ? "true" : "false");
+        });
+        renderQuestions();
+      });
+    });
+  }
 })();

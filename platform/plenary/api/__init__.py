@@ -17,6 +17,7 @@ def register_api(app: Flask) -> None:
         jobs,
         login_links,
         openapi,
+        questions,
         registrations,
         rooms,
     )
@@ -31,4 +32,5 @@ def register_api(app: Flask) -> None:
     app.register_blueprint(jobs.blueprint)
     app.register_blueprint(certificates.blueprint)
     app.register_blueprint(rooms.blueprint)
+    app.register_blueprint(questions.blueprint)
     register_error_handlers(app)

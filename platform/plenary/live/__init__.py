@@ -10,9 +10,18 @@ from flask_socketio import SocketIO
 
 def register(socketio: SocketIO) -> None:
     """Registers every handler on the app's Socket.IO server (called by create_app)."""
-    from plenary.live import chat_events, connection, event_events, room_events
+    from plenary.live import (
+        chat_events,
+        connection,
+        event_events,
+        poll_events,
+        qa_events,
+        room_events,
+    )
 
     connection.register(socketio)
     room_events.register(socketio)
     chat_events.register(socketio)
     event_events.register(socketio)
+    qa_events.register(socketio)
+    poll_events.register(socketio)

@@ -28,6 +28,15 @@ from plenary.models.people import (
     Registration,
     RoleGrant,
 )
+from plenary.models.qa import (
+    POLL_KINDS,
+    QUESTION_STATUSES,
+    Poll,
+    PollOption,
+    PollVote,
+    Question,
+    QuestionVote,
+)
 from plenary.models.rooms import ChatMessage, ChatMute, RoomEvent
 
 __all__ = [
@@ -35,6 +44,8 @@ __all__ = [
     "LANGUAGES",
     "MODES",
     "OUTBOX_STATUSES",
+    "POLL_KINDS",
+    "QUESTION_STATUSES",
     "REGISTRATION_STATUSES",
     "ROLES",
     "SESSION_KINDS",
@@ -55,6 +66,11 @@ __all__ = [
     "Job",
     "LinkToken",
     "Person",
+    "Poll",
+    "PollOption",
+    "PollVote",
+    "Question",
+    "QuestionVote",
     "Registration",
     "RoleGrant",
     "RoomEvent",

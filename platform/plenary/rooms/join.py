@@ -22,8 +22,10 @@ from plenary.rooms.names import moderators_room, session_room
 
 
 def visible_questions(db: OrmSession, session_id: int, role: str) -> list[dict[str, Any]]:
-    """The questions this role may see; Q&A lands in its own issue and fills this in."""
-    return []
+    """The questions this role may see (moderators: every status), pinned first, then top."""
+    from plenary.rooms import questions
+
+    return questions.visible_questions(db, session_id, role)
 
 
 def join_session(
