@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from plenary.models import AttendanceRecord, Certificate, CertificateRule
-from tests.browser.test_event_page import CHROMIUM_ARGS
+from tests.browser.conftest import CHROMIUM_ARGS
 from tests.support.certificates import programme
 
 
