@@ -45,6 +45,9 @@ class Settings:
     # The relay (beat) re-enqueues work whose task was lost: how often, and how old it must be.
     relay_interval: float = 30.0
     relay_stale_seconds: float = 60.0
+    # Room events within this many ms of the last one sent to a room go out together as one
+    # `room:batch` frame (the first of a quiet window goes at once); 0 sends each alone.
+    room_batch_ms: float = 100.0
     extra: dict = field(default_factory=dict)
 
     @property
@@ -93,6 +96,9 @@ def load_settings(environ: dict[str, str] | None = None, **overrides) -> Setting
         smtp_timeout=number(env, "SMTP_TIMEOUT", Settings.smtp_timeout),
         relay_interval=number(env, "RELAY_INTERVAL", Settings.relay_interval),
         relay_stale_seconds=number(env, "RELAY_STALE_SECONDS", Settings.relay_stale_seconds),
+        room_batch_ms=0.0
+        if env.get("ROOM_BATCH_MS", "").strip() == "0"
+        else number(env, "ROOM_BATCH_MS", Settings.room_batch_ms),
     )
     return settings.with_overrides(**overrides) if overrides else settings
 
