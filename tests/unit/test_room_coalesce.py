@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from plenary.rooms.coalesce import BATCH_EVENT, RoomCoalescer, in_seq_order
 
 
@@ -89,3 +91,14 @@ def test_rooms_are_batched_separately():
 def test_events_without_seq_keep_their_place():
     pairs = [["chat:message", {"seq": 5}], ["attendance", {"online": 3}], ["x", {"seq": 4}]]
     assert [p[1].get("seq") for p in in_seq_order(pairs)] == [4, 5, None]
+
+
+def test_room_batch_ms_setting(tmp_path):
+    from plenary.config import ConfigError, load_settings
+
+    base = {"PLENARY_VAR_DIR": str(tmp_path), "SECRET_KEY": "x"}
+    assert load_settings(base).room_batch_ms == 100.0
+    assert load_settings({**base, "ROOM_BATCH_MS": "0"}).room_batch_ms == 0.0
+    assert load_settings({**base, "ROOM_BATCH_MS": "40"}).room_batch_ms == 40.0
+    with pytest.raises(ConfigError):
+        load_settings({**base, "ROOM_BATCH_MS": "soon"})
