@@ -26,12 +26,15 @@ KEYS = ("deliveries_per_cpu_s", "p50_ms", "p99_ms", "server_cpu_s", "received", 
 # deliveries per CPU-second are those of a saturated server (writers drain queues in bulk)
 # and do not compare with an unsaturated one.
 OVERLOAD_P99_MS = 500.0
+# Senders per room by default: rate × SPREAD, so each sends 1/SPREAD msg/s (0.67), under
+# Plenary's per-person chat limit of 8 messages per 10 s.
+SPREAD = 1.5
 
 
 def configs(rooms: int, listeners: list[int], rates: list[float], senders: int | None) -> list:
     return [
         {"rooms": rooms, "listeners": n, "rate": rate,
-         "senders": min(n, senders or max(2 if rooms > 1 else 5, math.ceil(rate)))}
+         "senders": min(n, senders or max(2 if rooms > 1 else 5, math.ceil(rate * SPREAD)))}
         for n in listeners for rate in rates
     ]  # fmt: skip
 

@@ -12,6 +12,8 @@ from flask import Flask
 from plenary.clock import Clock, system_clock
 from plenary.config import Settings, load_settings
 from plenary.extensions import configure_celery, db, redis_store, socketio, task_client
+from plenary.rooms.broadcast import configure_batching
+from plenary.wsgi_deflate import decline_permessage_deflate
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -62,7 +64,9 @@ def build_app(settings: Settings | None = None, *, clock: Clock | None = None) -
         ping_interval=20,
         ping_timeout=20,
     )
+    app.wsgi_app = decline_permessage_deflate(app.wsgi_app)  # outside Socket.IO's middleware
     app.teardown_appcontext(db.remove)
+    configure_batching(settings.room_batch_ms)
 
     from plenary import live
     from plenary.api import register_api

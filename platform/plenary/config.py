@@ -49,6 +49,9 @@ class Settings:
     # `presence_stale_seconds` is dead and its people leave the online count.
     presence_refresh_seconds: float = 5.0
     presence_stale_seconds: float = 45.0
+    # Room events within this many ms of the last one sent to a room go out together as one
+    # `room:batch` frame (the first of a quiet window goes at once); 0 sends each alone.
+    room_batch_ms: float = 100.0
     extra: dict = field(default_factory=dict)
 
     @property
@@ -103,6 +106,9 @@ def load_settings(environ: dict[str, str] | None = None, **overrides) -> Setting
         presence_stale_seconds=number(
             env, "PRESENCE_STALE_SECONDS", Settings.presence_stale_seconds
         ),
+        room_batch_ms=0.0
+        if env.get("ROOM_BATCH_MS", "").strip() == "0"
+        else number(env, "ROOM_BATCH_MS", Settings.room_batch_ms),
     )
     return settings.with_overrides(**overrides) if overrides else settings
 

@@ -39,6 +39,7 @@ def test_two_people_chat_on_the_room_page(processes, make, chromium_path):
     )  # fmt: skip
     kim, _ = make.attendee(event, name="Kim Ji-won", city="Gwangju", country="KR")
     ana, ana_token = make.attendee(event, name="Ana Souza", city="Recife", country="BR")
+    _lee, lee_token = make.attendee(event, name="Lee Min-ho", city="Seoul", country="KR")
     links = {p.id: f"{node.url}/join/{make.link_token(p, event)}" for p in (kim, ana)}
     errors: list[str] = []
     expect.set_options(timeout=20_000)  # a shared, busy CI machine: generous, still bounded
@@ -86,6 +87,21 @@ def test_two_people_chat_on_the_room_page(processes, make, chromium_path):
             kim_page.click(".lang-switch button[data-lang='ko']")
             SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
             kim_page.screenshot(path=str(SCREENSHOT))
+
+            # A burst (which the server may pack into `room:batch` frames) shows complete,
+            # once each, in seq order.
+            burst = RoomClient(node.url, token=lee_token).connect()
+            try:
+                for n in range(8):
+                    message = {"session_id": session.id, "body": f"burst {n}", "client_id": f"b{n}"}
+                    burst.sio.emit("chat:send", message)
+                expect(kim_page.locator("#chat-list li")).to_have_count(11)
+            finally:
+                burst.close()
+            seqs = kim_page.eval_on_selector_all(
+                "#chat-list li", "items => items.map(li => Number(li.dataset.seq))"
+            )
+            assert seqs == list(range(1, 12))
         finally:
             browser.close()
     assert errors == []

@@ -21,6 +21,7 @@ class RoomClient:
         self.token = token
         self.headers = headers or {}
         self.received: list[tuple[str, Any]] = []
+        self.batches: list[dict] = []  # each `room:batch` frame as it came
         self.changed = threading.Condition()
         self.sio = socketio.Client(reconnection=False)
         self.sio.on("*", self._record)
@@ -29,6 +30,8 @@ class RoomClient:
     def _record(self, event: str, data: Any = None) -> None:
         pairs = data["events"] if event == "room:batch" else [(event, data)]
         with self.changed:
+            if event == "room:batch":
+                self.batches.append(data)
             self.received.extend((name, payload) for name, payload in pairs)
             self.changed.notify_all()
 

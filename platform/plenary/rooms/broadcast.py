@@ -1,7 +1,9 @@
 """How room events leave the server: one function, called only after the commit.
 
-`emit_room_event` is the single place a room event is emitted, so that a coalescing layer
-(`room:batch`, see CONTRACT.md) can wrap it without touching any caller.
+`emit_room_event` is the single place a room event is emitted. With batching on (the
+default, ROOM_BATCH_MS=100) it goes through this process's `RoomCoalescer`, which sends
+the first event of a quiet window at once and packs what follows into one `room:batch`
+frame (CONTRACT.md); ROOM_BATCH_MS=0 emits every event alone.
 """
 
 from __future__ import annotations
@@ -14,6 +16,27 @@ from sqlalchemy.orm import Session as OrmSession
 from plenary.db import after_commit
 from plenary.extensions import socketio
 from plenary.rooms.names import moderators_room, session_room
+from plenary.rooms.room_batch import RoomCoalescer
+
+_coalescer: RoomCoalescer | None = None
+
+
+def _send(event: str, payload: dict[str, Any], room: str) -> None:
+    socketio.emit(event, payload, to=room)
+
+
+def _spawn_later(delay: float, fn) -> None:
+    def later() -> None:
+        socketio.sleep(delay)
+        fn()
+
+    socketio.start_background_task(later)
+
+
+def configure_batching(window_ms: float) -> None:
+    """Sets this process's batching window (0: off). Called by the app factory."""
+    global _coalescer
+    _coalescer = RoomCoalescer(window_ms / 1000, _send, _spawn_later) if window_ms > 0 else None
 
 
 def emit_room_event(
@@ -22,10 +45,13 @@ def emit_room_event(
     """Sends one room event to everyone in the session's room (or only its moderators).
 
     Through the Redis message queue this reaches every web node; the payload is encoded once
-    per broadcast, whatever the room's size.
+    per broadcast (or per batch), whatever the room's size.
     """
     room = moderators_room(session_id) if moderators_only else session_room(session_id)
-    socketio.emit(event, payload, to=room)
+    if _coalescer is None:
+        _send(event, payload, room)
+    else:
+        _coalescer.emit(session_id, room, event, payload)
 
 
 def emit_after_commit(
