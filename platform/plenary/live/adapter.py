@@ -54,3 +54,20 @@ def event_handler(model: type[BaseModel]) -> Callable:
         return handler
 
     return wrap
+
+
+def later_in_app(work: Callable[[], None]) -> Callable[[], None]:
+    """`work` wrapped to run now or later in a background greenlet: inside this app's context,
+    with its own database session returned to the pool afterwards (coalesced broadcasts)."""
+    from flask import current_app
+
+    app = current_app._get_current_object()
+
+    def run() -> None:
+        with app.app_context():
+            try:
+                work()
+            finally:
+                db.remove()
+
+    return run

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, current_app
 from flask_socketio import SocketIO
 
 from plenary.extensions import db, redis_store
 from plenary.identity import clock
-from plenary.live.adapter import event_handler
+from plenary.live.adapter import event_handler, later_in_app
 from plenary.live.qa_schemas import PollAction, PollCreate, PollVote
 from plenary.rooms import polls
 
@@ -39,20 +37,9 @@ def on_vote(person_id: int, payload: PollVote) -> dict[str, Any]:
     polls.announce_results(
         redis_store.client,
         payload.poll_id,
-        results_publisher(current_app._get_current_object(), payload.poll_id),
+        later_in_app(lambda: polls.publish_results(db.session(), payload.poll_id)),
     )
     return result
-
-
-def results_publisher(app: Flask, poll_id: int) -> Callable[[], None]:
-    def publish() -> None:
-        with app.app_context():
-            try:
-                polls.publish_results(db.session(), poll_id)
-            finally:
-                db.remove()
-
-    return publish
 
 
 def register(socketio: SocketIO) -> None:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, current_app
 from flask_socketio import SocketIO
 
 from plenary.extensions import db, redis_store
 from plenary.identity import clock
-from plenary.live.adapter import event_handler
+from plenary.live.adapter import event_handler, later_in_app
 from plenary.live.qa_schemas import QaAsk, QaModerate, QaVote
 from plenary.rooms import questions, votes
 
@@ -32,7 +30,11 @@ def on_vote(person_id: int, payload: QaVote) -> dict[str, Any]:
     votes.announce_votes(
         redis_store.client,
         payload.question_id,
-        vote_publisher(current_app._get_current_object(), payload.question_id),
+        later_in_app(
+            lambda: questions.publish_votes(
+                redis_store.client, db.session(), payload.question_id, clock().now()
+            )
+        ),
     )
     return result
 
@@ -44,20 +46,6 @@ def on_moderate(person_id: int, payload: QaModerate) -> dict[str, Any]:
                                   question_id=payload.question_id, action=payload.action,
                                   now=clock().now())  # fmt: skip
     return {"question": question}
-
-
-def vote_publisher(app: Flask, question_id: int) -> Callable[[], None]:
-    """The coalesced count broadcast, runnable now or later in a background greenlet."""
-
-    def publish() -> None:
-        with app.app_context():
-            try:
-                questions.publish_votes(redis_store.client, db.session(), question_id,
-                                        clock().now())  # fmt: skip
-            finally:
-                db.remove()
-
-    return publish
 
 
 def register(socketio: SocketIO) -> None:

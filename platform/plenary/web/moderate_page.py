@@ -8,25 +8,15 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
 
-from plenary.auth.roles import can_moderate, session_role
-from plenary.errors import NotFound
-from plenary.events import schedule
-from plenary.extensions import db
-from plenary.identity import current_person
+from plenary.auth.roles import can_moderate
+from plenary.web.room_page import session_visitor
 
 blueprint = Blueprint("moderate_page", __name__)
 
 
 @blueprint.get("/sessions/<int:session_id>/moderate")
 def moderate(session_id: int):
-    try:
-        found = schedule.get_session(db.session, session_id)
-    except NotFound:
-        abort(404)
-    person = current_person()
-    if person is None:
-        return render_template("room_signin.html", found=found, person=None), 401
-    role = session_role(db.session, person.id, found)
+    found, person, role = session_visitor(session_id)
     if not can_moderate(role):
         abort(403)
     return render_template("moderate.html", found=found, event=found.event, person=person,
