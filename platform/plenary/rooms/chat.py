@@ -11,20 +11,21 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import redis
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import joinedload
 
 from plenary.errors import Muted, NotFound
 from plenary.events.wire import iso
-from plenary.models import ChatMessage, ChatMute, Person
+from plenary.models import ChatMessage, ChatMute, EventSession, Person
 from plenary.rooms import access, limits, room_log, sequence
 from plenary.rooms.text import clean_text
 
 RECENT_LIMIT = 50
 HISTORY_MAX_PAGE = 200
 SEQ_ATTEMPTS = 3
+CHAT_MESSAGES = ChatMessage.__table__
 
 
 def author_wire(person: Person) -> dict[str, Any]:
@@ -51,29 +52,38 @@ def send_message(
     client_id: str,
     now: datetime,
 ) -> dict[str, Any]:
-    """Stores and broadcasts one message; the same client_id again returns the first one."""
+    """Stores and broadcasts one message; the same client_id again returns the first one.
+
+    Three SQL round trips on the way (the access check with everything the send needs, the
+    message, its room event) and the commit; two Redis calls (the pace gate and the seq).
+    """
     text = clean_text(body)
     for attempt in range(SEQ_ATTEMPTS):
-        found, role = access.room_access(db, person_id, session_id)
+        params = {**access.ids(person_id, session_id), "client_id": client_id}
+        row = db.execute(_SEND_QUERY, params).one_or_none()
+        found, role = access.checked(row, session_id)
         access.require_chat_open(found, now)
-        existing = _by_client_id(db, session_id, person_id, client_id)
-        if existing is not None:
+        if row.existing_id is not None:
+            existing = db.get(ChatMessage, row.existing_id)
             db.rollback()
             return message_wire(existing)  # a retry of a message already stored: no rebroadcast
         if attempt == 0:
-            _require_not_muted(db, session_id, person_id, now)
+            _require_not_muted(row.muted_until, now)
             slow = 0 if access.can_moderate(role) else found.slow_mode_seconds
             limits.check_chat_pace(client, person_id, session_id, slow, now=now)
         # After a collision, re-seed above what SQL holds now instead of taking the next one.
         take = sequence.resync if attempt else sequence.next_seq
         seq = take(client, db, session_id)
-        author = db.get(Person, person_id)
-        message = ChatMessage(session_id=session_id, seq=seq, author_id=person_id,
-                              client_id=client_id, body=text, sent_at=now)  # fmt: skip
-        db.add(message)
         try:
-            db.flush()
-            wire = message_wire(message, author)
+            message_id = db.execute(
+                insert(CHAT_MESSAGES).returning(CHAT_MESSAGES.c.id),
+                {"session_id": session_id, "seq": seq, "author_id": person_id,
+                 "client_id": client_id, "body": text, "sent_at": now},
+            ).scalar_one()  # fmt: skip
+            author = {"id": person_id, "name": row.author_name, "city": row.author_city,
+                      "country": row.author_country}  # fmt: skip
+            wire = {"id": message_id, "seq": seq, "author": author, "body": text,
+                    "sent_at": iso(now)}  # fmt: skip
             room_log.append(client, db, session_id, "chat:message", {"message": wire},
                             now=now, seq=seq)  # fmt: skip
             db.commit()
@@ -82,6 +92,35 @@ def send_message(
             continue
         return wire
     raise RuntimeError(f"no free seq for session {session_id} after {SEQ_ATTEMPTS} attempts")
+
+
+def _send_query():
+    """The access check plus the caller's latest mute, a message already stored under
+    `client_id`, and the author's name and place: everything a send reads, in one statement."""
+    person_id = access.PERSON_ID
+    muted_until = (
+        select(ChatMute.until)
+        .where(ChatMute.session_id == EventSession.id, ChatMute.person_id == person_id)
+        .order_by(ChatMute.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    existing_id = select(ChatMessage.id).where(
+        ChatMessage.session_id == EventSession.id,
+        ChatMessage.author_id == person_id,
+        ChatMessage.client_id == bindparam("client_id"),
+    )
+    query = access.access_query(
+        muted_until.label("muted_until"),
+        existing_id.scalar_subquery().label("existing_id"),
+        Person.name.label("author_name"),
+        Person.city.label("author_city"),
+        Person.country.label("author_country"),
+    )
+    return query.outerjoin(Person, Person.id == person_id)
+
+
+_SEND_QUERY = _send_query()
 
 
 def delete_message(
@@ -165,25 +204,7 @@ def history(
     return {"messages": messages, "next_after_seq": messages[-1]["seq"] if messages else None}
 
 
-def _by_client_id(
-    db: OrmSession, session_id: int, person_id: int, client_id: str
-) -> ChatMessage | None:
-    return db.scalar(
-        select(ChatMessage).where(
-            ChatMessage.session_id == session_id,
-            ChatMessage.author_id == person_id,
-            ChatMessage.client_id == client_id,
-        )
-    )
-
-
-def _require_not_muted(db: OrmSession, session_id: int, person_id: int, now: datetime) -> None:
-    until = db.scalar(
-        select(ChatMute.until)
-        .where(ChatMute.session_id == session_id, ChatMute.person_id == person_id)
-        .order_by(ChatMute.id.desc())
-        .limit(1)
-    )
+def _require_not_muted(until: datetime | None, now: datetime) -> None:
     if until is not None and until > now:
         wait = max(1, int((until - now).total_seconds()))
         raise Muted(f"you are muted in this chat until {iso(until)}", until=iso(until),

@@ -6,13 +6,14 @@ from datetime import datetime
 from typing import Any
 
 import redis
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session as OrmSession
 
 from plenary.models import RoomEvent
 from plenary.rooms import sequence
 from plenary.rooms.broadcast import emit_after_commit
 
+ROOM_EVENTS = RoomEvent.__table__
 MISSED_CAP = 500  # more than this behind: the client resyncs from the join snapshot
 
 
@@ -25,17 +26,19 @@ def append(
     *,
     now: datetime,
     seq: int | None = None,
-) -> RoomEvent:
-    """Adds an event with the session's next seq and queues its broadcast for the commit.
+) -> dict[str, Any]:
+    """Inserts an event with the session's next seq and queues its broadcast for the commit.
 
     The payload gets `seq` and `session_id` first, as every room event on the wire carries.
+    The insert goes out at once (one statement, no unit of work): a seq collision raises
+    IntegrityError here, inside the caller's retry.
     """
     seq = seq if seq is not None else sequence.next_seq(client, db, session_id)
     wire = {"seq": seq, "session_id": session_id, **payload}
-    event = RoomEvent(session_id=session_id, seq=seq, kind=kind, payload=wire, created_at=now)
-    db.add(event)
+    db.execute(insert(ROOM_EVENTS), {"session_id": session_id, "seq": seq, "kind": kind,
+                                     "payload": wire, "created_at": now})  # fmt: skip
     emit_after_commit(db, session_id, kind, wire)
-    return event
+    return wire
 
 
 def missed_since(
