@@ -17,7 +17,6 @@ from plenary.auth.roles import can_moderate, role_of_rank, session_rank
 from plenary.errors import Closed, Forbidden, NotFound
 from plenary.models import EventSession
 
-
 PERSON_ID, SESSION_ID = bindparam("person_id"), bindparam("session_id")
 
 
