@@ -6,12 +6,12 @@ import logging
 from pathlib import Path
 
 import redis
-import socketio as socketio_lib
 from flask import Flask
 
 from plenary.clock import Clock, system_clock
 from plenary.config import Settings, load_settings
 from plenary.extensions import configure_celery, db, redis_store, socketio, task_client
+from plenary.live.queue import RoomAwareRedisManager
 from plenary.rooms.broadcast import configure_batching
 from plenary.wsgi_deflate import decline_permessage_deflate
 
@@ -57,7 +57,7 @@ def build_app(settings: Settings | None = None, *, clock: Clock | None = None) -
     socketio.init_app(
         app,
         async_mode="gevent",
-        client_manager=socketio_lib.RedisManager(redis_url, channel=socketio_channel(redis_url)),
+        client_manager=RoomAwareRedisManager(redis_url, channel=socketio_channel(redis_url)),
         cors_allowed_origins=settings.allowed_origins,
         max_http_buffer_size=settings.max_socket_message,
         manage_session=False,

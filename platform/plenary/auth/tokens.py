@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session as OrmSession
 
 from plenary.models import ApiToken, Event, LinkToken, Person
@@ -26,15 +26,21 @@ def issue_api_token(db: OrmSession, person: Person, label: str = "", *, now: dat
     return raw
 
 
-def person_for_api_token(db: OrmSession, raw: str | None) -> Person | None:
+_LIVE_TOKEN_OWNER = select(ApiToken.person_id).where(
+    ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None)
+)
+
+
+def person_id_for_api_token(db: OrmSession, raw: str | None) -> int | None:
+    """The owner of a live (unrevoked) token, in one statement: what a socket connect asks."""
     if not raw or len(raw) > 200:
         return None
-    token = db.scalar(
-        select(ApiToken).where(
-            ApiToken.token_hash == hash_token(raw), ApiToken.revoked_at.is_(None)
-        )
-    )
-    return token.person if token else None
+    return db.scalar(_LIVE_TOKEN_OWNER, {"token_hash": hash_token(raw)})
+
+
+def person_for_api_token(db: OrmSession, raw: str | None) -> Person | None:
+    person_id = person_id_for_api_token(db, raw)
+    return db.get(Person, person_id) if person_id is not None else None
 
 
 def revoke_api_token(db: OrmSession, raw: str, *, now: datetime) -> bool:

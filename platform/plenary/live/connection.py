@@ -11,7 +11,7 @@ from typing import Any
 from flask import request, session
 from flask_socketio import ConnectionRefusedError, SocketIO
 
-from plenary.auth.tokens import person_for_api_token
+from plenary.auth.tokens import person_id_for_api_token
 from plenary.extensions import db, redis_store
 from plenary.identity import SESSION_KEY, clock
 from plenary.live.adapter import connection_state
@@ -23,8 +23,7 @@ def identify(auth: Any) -> int | None:
     """The person id behind this handshake: the `auth` token first, else the cookie."""
     if isinstance(auth, dict) and auth.get("token") is not None:
         token = auth["token"]
-        person = person_for_api_token(db.session, token) if isinstance(token, str) else None
-        return person.id if person else None
+        return person_id_for_api_token(db.session, token) if isinstance(token, str) else None
     # manage_session=False: Flask opened the cookie session of the handshake request.
     person_id = session.get(SESSION_KEY)
     if isinstance(person_id, int) and db.session.get(Person, person_id) is not None:

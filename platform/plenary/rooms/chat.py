@@ -14,7 +14,6 @@ import redis
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
-from sqlalchemy.orm import joinedload
 
 from plenary.errors import Muted, NotFound
 from plenary.events.wire import iso
@@ -172,16 +171,38 @@ def mute_person(
     return {"user_id": user_id, "until": iso(until)}
 
 
+def _message_page(newest_first: bool):
+    """Messages not deleted of `session_id` after `after_seq`, at most `limit`, with their
+    authors: plain rows (no ORM objects), built once."""
+    columns = (ChatMessage.id, ChatMessage.seq, ChatMessage.body, ChatMessage.sent_at,
+               Person.id, Person.name, Person.city, Person.country)  # fmt: skip
+    query = (
+        select(*columns)
+        .join(Person, Person.id == ChatMessage.author_id)
+        .where(
+            ChatMessage.session_id == bindparam("session_id"),
+            ChatMessage.seq > bindparam("after_seq"),
+            ChatMessage.deleted_at.is_(None),
+        )
+        .limit(bindparam("limit"))
+    )
+    return query.order_by(ChatMessage.seq.desc() if newest_first else ChatMessage.seq)
+
+
+_NEWEST_MESSAGES, _MESSAGES_AFTER = _message_page(True), _message_page(False)
+
+
+def _row_wire(row: Any) -> dict[str, Any]:
+    message_id, seq, body, sent_at, author_id, name, city, country = row
+    author = {"id": author_id, "name": name, "city": city, "country": country}
+    return {"id": message_id, "seq": seq, "author": author, "body": body, "sent_at": iso(sent_at)}
+
+
 def recent_messages(db: OrmSession, session_id: int, limit: int = RECENT_LIMIT) -> list[dict]:
     """The last `limit` messages not deleted, oldest first."""
-    rows = db.scalars(
-        select(ChatMessage)
-        .options(joinedload(ChatMessage.author))
-        .where(ChatMessage.session_id == session_id, ChatMessage.deleted_at.is_(None))
-        .order_by(ChatMessage.seq.desc())
-        .limit(limit)
-    ).all()
-    return [message_wire(m) for m in reversed(rows)]
+    params = {"session_id": session_id, "after_seq": 0, "limit": limit}
+    rows = db.execute(_NEWEST_MESSAGES, params).all()
+    return [_row_wire(row) for row in reversed(rows)]
 
 
 def history(
@@ -189,18 +210,9 @@ def history(
 ) -> dict[str, Any]:
     """A page of messages after `after_seq`, for readers of the event."""
     access.room_access(db, person_id, session_id)
-    rows = db.scalars(
-        select(ChatMessage)
-        .options(joinedload(ChatMessage.author))
-        .where(
-            ChatMessage.session_id == session_id,
-            ChatMessage.seq > after_seq,
-            ChatMessage.deleted_at.is_(None),
-        )
-        .order_by(ChatMessage.seq)
-        .limit(min(limit, HISTORY_MAX_PAGE))
-    ).all()
-    messages = [message_wire(m) for m in rows]
+    params = {"session_id": session_id, "after_seq": after_seq,
+              "limit": min(limit, HISTORY_MAX_PAGE)}  # fmt: skip
+    messages = [_row_wire(row) for row in db.execute(_MESSAGES_AFTER, params)]
     return {"messages": messages, "next_after_seq": messages[-1]["seq"] if messages else None}
 
 
