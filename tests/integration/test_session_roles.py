@@ -61,7 +61,7 @@ def test_a_registration_that_is_not_confirmed_does_not_let_anyone_in(forum, make
 
 
 def test_a_role_in_another_event_counts_for_nothing_here(forum, make, db):
-    event, first, _ = forum
+    _, first, _ = forum
     elsewhere = make.event()
     person = make.person()
     make.role(person, elsewhere, "organizer")
