@@ -78,8 +78,11 @@ def make_engine(url: str, **options) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     options.setdefault("pool_pre_ping", True)
-    options.setdefault("pool_size", 10)
-    options.setdefault("max_overflow", 20)
+    # A gevent web node runs many handlers at once: keep up to 20 connections open (opened
+    # lazily) rather than closing overflow ones after each burst, which re-forks a PostgreSQL
+    # backend per connect. The ceiling stays 30 per process.
+    options.setdefault("pool_size", 20)
+    options.setdefault("max_overflow", 10)
     return create_engine(url, **options)
 
 
