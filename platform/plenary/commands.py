@@ -25,12 +25,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_web(args: argparse.Namespace) -> int:
     from plenary import create_app
     from plenary.extensions import socketio
+    from plenary.gc_tuning import tune_for_long_lived_connections
 
     settings = served_at(load_settings(), args.host, args.port)
     with services_checked(settings):
         app = create_app(settings)
         print(f"plenary web: serving on http://{args.host}:{args.port}", flush=True)
         log_output = settings.log_level == "DEBUG"
+        tune_for_long_lived_connections()
         socketio.run(app, host=args.host, port=args.port, log_output=log_output)
     return 0
 
