@@ -51,7 +51,7 @@ class Settings:
     presence_stale_seconds: float = 45.0
     # Room events within this many ms of the last one sent to a room go out together as one
     # `room:batch` frame (the first of a quiet window goes at once); 0 sends each alone.
-    room_batch_ms: float = 100.0
+    room_batch_ms: float = 150.0
     extra: dict = field(default_factory=dict)
 
     @property

@@ -1,7 +1,7 @@
 """How room events leave the server: one function, called only after the commit.
 
 `emit_room_event` is the single place a room event is emitted. With batching on (the
-default, ROOM_BATCH_MS=100) it goes through this process's `RoomCoalescer`, which sends
+default, ROOM_BATCH_MS=150) it goes through this process's `RoomCoalescer`, which sends
 the first event of a quiet window at once and packs what follows into one `room:batch`
 frame (CONTRACT.md); ROOM_BATCH_MS=0 emits every event alone.
 """
