@@ -23,10 +23,10 @@ def identify(auth: Any) -> int | None:
     """The person id behind this handshake: the `auth` token first, else the cookie."""
     if isinstance(auth, dict) and auth.get("token") is not None:
         token = auth["token"]
-        return person_id_for_api_token(db.session, token) if isinstance(token, str) else None
+        return person_id_for_api_token(db.reads, token) if isinstance(token, str) else None
     # manage_session=False: Flask opened the cookie session of the handshake request.
     person_id = session.get(SESSION_KEY)
-    if isinstance(person_id, int) and db.session.get(Person, person_id) is not None:
+    if isinstance(person_id, int) and db.reads.get(Person, person_id) is not None:
         return person_id
     return None
 
@@ -52,7 +52,7 @@ def on_disconnect(*_args: Any) -> None:
     try:
         for session_id in list(state.get("sessions", ())):
             leave_session(
-                redis_store.client, db.session(), sid=request.sid, session_id=session_id,
+                redis_store.client, db.reads(), sid=request.sid, session_id=session_id,
                 now=clock().now(), leave=lambda _room: None,
             )  # fmt: skip
     finally:

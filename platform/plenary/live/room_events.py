@@ -20,7 +20,7 @@ def on_join(person_id: int, payload: SessionJoin) -> dict[str, Any]:
     presence.ensure_refresher(current_app._get_current_object())
     snapshot = join_session(
         redis_store.client,
-        db.session(),
+        db.reads(),
         person_id=person_id,
         session_id=payload.session_id,
         since_seq=payload.since_seq,
@@ -38,7 +38,7 @@ def on_leave(person_id: int, payload: SessionLeave) -> dict[str, Any]:
     if payload.session_id in joined:
         joined.discard(payload.session_id)
         leave_session(
-            redis_store.client, db.session(), sid=request.sid, session_id=payload.session_id,
+            redis_store.client, db.reads(), sid=request.sid, session_id=payload.session_id,
             now=clock().now(), leave=leave_room,
         )  # fmt: skip
     return {}
