@@ -51,6 +51,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="memory: offer permessage-deflate as browsers do")  # fmt: skip
     parser.add_argument("--refuse-deflate", action="store_true",
                         help="memory: B declines the deflate offer (WSGI middleware)")  # fmt: skip
+    parser.add_argument("--ramp", type=int, default=250,
+                        help="memory: connections (and joins) per second")  # fmt: skip
     parser.add_argument("--offer-deflate", action="store_true",
                         help="fan-out: clients offer permessage-deflate")  # fmt: skip
     parser.add_argument("--smoke", action="store_true")
@@ -66,7 +68,7 @@ def main(argv: list[str] | None = None) -> None:
 
         deflate = {"both": [False, True], "on": [True], "off": [False]}[args.deflate]
         memory(args.targets or ["B", "N"], args.attendees or 5000, deflate, args.reps,
-               refuse_deflate=args.refuse_deflate)  # fmt: skip
+               refuse_deflate=args.refuse_deflate, ramp=args.ramp)  # fmt: skip
 
 
 def fanout_scenario(args: argparse.Namespace) -> None:

@@ -62,8 +62,10 @@ def join_storm(keys: list[str], attendees: int, window: float, reps: int) -> dic
 
 
 def memory(keys: list[str], attendees: int, deflate_variants: list[bool], reps: int,
-           refuse_deflate: bool = False) -> dict:  # fmt: skip
-    """With refuse_deflate, B drops the client's permessage-deflate offer (bare_server.py)."""
+           refuse_deflate: bool = False, ramp: int = 250) -> dict:  # fmt: skip
+    """With refuse_deflate, B drops the client's permessage-deflate offer (bare_server.py).
+    Attendees connect and join at `ramp` per second: one node's join rate (join-storm), so
+    that the figure is the RSS of a joined crowd, not of a queue of half-joined ones."""
     info, runs = machine(), []
     for key in keys:
         target = make_target(key)
@@ -76,7 +78,7 @@ def memory(keys: list[str], attendees: int, deflate_variants: list[bool], reps: 
                 try:
                     room = target.rooms(1)[0]
                     spec = {"mode": "idle", "server_pids": target.pids, "deflate": deflate,
-                            "attendees": _attendees(target, room, attendees), "ramp": 1000,
+                            "attendees": _attendees(target, room, attendees), "ramp": ramp,
                             "settle": 3.0}  # fmt: skip
                     result = run_loadgen(spec)
                 finally:
