@@ -13,7 +13,6 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session as OrmSession
 
-from plenary.certificates.rendering.compose import fast_layer_covers, render_certificate
 from plenary.certificates.wire import certificate_page
 from plenary.models import Certificate, CertificateFile
 
@@ -25,6 +24,11 @@ def render_and_store(
     stored = db.get(CertificateFile, certificate.id)
     if stored is not None:
         return stored
+    # Imported on first use: the renderers (WeasyPrint, ReportLab, fontTools, pypdf) are
+    # ~100 MB of a web node's RSS, and a web node renders only a download that comes before
+    # the worker got to it.
+    from plenary.certificates.rendering.compose import fast_layer_covers, render_certificate
+
     page = certificate_page(certificate, public_url)
     pdf = render_certificate(page)
     stored = CertificateFile(
