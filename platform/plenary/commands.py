@@ -26,6 +26,7 @@ def cmd_web(args: argparse.Namespace) -> int:
     from plenary import create_app
     from plenary.extensions import socketio
     from plenary.gc_tuning import tune_for_long_lived_connections
+    from plenary.wsgi_handler import LeanWSGIHandler
 
     settings = served_at(load_settings(), args.host, args.port)
     with services_checked(settings):
@@ -33,7 +34,8 @@ def cmd_web(args: argparse.Namespace) -> int:
         print(f"plenary web: serving on http://{args.host}:{args.port}", flush=True)
         log_output = settings.log_level == "DEBUG"
         tune_for_long_lived_connections()
-        socketio.run(app, host=args.host, port=args.port, log_output=log_output)
+        socketio.run(app, host=args.host, port=args.port, log_output=log_output,
+                     handler_class=LeanWSGIHandler)  # fmt: skip
     return 0
 
 

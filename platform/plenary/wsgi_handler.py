@@ -1,0 +1,20 @@
+"""gevent's WSGI connection handler with a smaller read buffer for a web node's sockets.
+
+gevent.pywsgi gives every connection an 8 KB buffered reader for the request line and
+headers, and a WebSocket keeps its connection, so the buffer lives as long as the attendee
+stays: 5,000 attendees hold 40 MB of it (tracemalloc, docs/BENCHMARKS.md "Memory"). After
+the upgrade simple-websocket reads the socket itself. 2 KB still takes a browser's request
+headers in one or two reads, and bodies larger than the buffer bypass it.
+"""
+
+from __future__ import annotations
+
+from gevent.pywsgi import WSGIHandler
+
+READ_BUFFER_BYTES = 2048
+
+
+class LeanWSGIHandler(WSGIHandler):
+    def __init__(self, sock, address, server, *args):
+        super().__init__(sock, address, server, *args)
+        self.rfile = sock.makefile("rb", READ_BUFFER_BYTES)
