@@ -1,6 +1,8 @@
 """`python -m bench <scenario> [options]` (or `bench/run <scenario> ...`): one row per command.
 
-Scenarios: plenary (1), breakouts (2), join-storm (3), memory (5), two-nodes (9), startup.
+Scenarios: plenary (1), breakouts (2), join-storm (3), memory (5), attendance (6),
+two-nodes (9), startup. Those with a module of their own take that module's options
+(`bench/run attendance -h`).
 `--smoke` shrinks any fan-out scenario to 50 listeners, 5 msg/s, 3 s, one repetition, B
 (and whatever --targets names) — the check the test suite runs.
 """
@@ -8,6 +10,7 @@ Scenarios: plenary (1), breakouts (2), join-storm (3), memory (5), two-nodes (9)
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 
 
@@ -27,17 +30,20 @@ def _keys(text: str) -> list[str]:
     return keys
 
 
+# Scenarios run by a module of their own, with its own options.
+MODULES = {"startup": "bench.startup", "attendance": "bench.attendance"}
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] == "startup":
-        from bench import startup
-
-        sys.argv = ["bench.startup", *argv[1:]]
-        startup.main()
+    if argv and argv[0] in MODULES:
+        module = importlib.import_module(MODULES[argv[0]])
+        sys.argv = [MODULES[argv[0]], *argv[1:]]
+        module.main()
         return
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("scenario", choices=["plenary", "breakouts", "two-nodes", "join-storm",
-                                             "memory", "startup"])  # fmt: skip
+                                             "memory", *MODULES])  # fmt: skip
     parser.add_argument("--targets", type=_keys, default=None, help="B,N,P")
     parser.add_argument("--listeners", type=_ints, default=None)
     parser.add_argument("--rooms", type=int, default=None)

@@ -71,3 +71,24 @@ def test_fanout_smoke_against_plenary(tmp_path, fresh):
         # Until the live rooms land, the adapter must say so rather than measure nothing.
         assert done.returncode != 0
         assert "did not complete connect + session:join" in done.stdout + done.stderr
+
+
+def test_attendance_smoke_counts_everyone_and_compares_with_redis_benchmark(tmp_path, fresh):
+    if not shutil.which("redis-benchmark"):
+        pytest.skip("redis-benchmark not installed (Debian's redis-tools): the baseline needs it")
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "attendance", "--smoke",
+         "--redis-url", fresh.settings.effective_redis_url],
+        cwd=ROOT, env={**os.environ, "BENCH_RESULTS": str(tmp_path)},
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    result = json.loads((tmp_path / "attendance-smoke.json").read_text())
+    assert result["counts_exact"] is True
+    assert {row["operation"].split(",")[0] for row in result["table"]} >= {
+        "join (batched",
+        "leave (batched",
+        "refresh (connections/s)",
+        "dashboard reads",
+    }
+    assert all(row["ours"] > 0 and row["baseline"] > 0 for row in result["table"]), result
