@@ -11,6 +11,7 @@ from flask import Flask
 from plenary.clock import Clock, system_clock
 from plenary.config import Settings, load_settings
 from plenary.extensions import configure_celery, db, redis_store, socketio, task_client
+from plenary.live.packets import TextPacket
 from plenary.live.queue import RoomAwareRedisManager
 from plenary.rooms.broadcast import configure_batching
 from plenary.wsgi_deflate import decline_permessage_deflate
@@ -63,6 +64,7 @@ def build_app(settings: Settings | None = None, *, clock: Clock | None = None) -
         manage_session=False,
         ping_interval=20,
         ping_timeout=20,
+        serializer=TextPacket,
     )
     app.wsgi_app = decline_permessage_deflate(app.wsgi_app)  # outside Socket.IO's middleware
     app.teardown_appcontext(db.remove)
