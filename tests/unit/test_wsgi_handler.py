@@ -1,4 +1,4 @@
-"""The web node's WSGI handler keeps a 2 KB read buffer per connection, not gevent's 8 KB."""
+"""The web node's WSGI handler keeps a 512-byte read buffer per connection, not gevent's 8 KB."""
 
 import socket
 import sys
