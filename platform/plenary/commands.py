@@ -26,6 +26,7 @@ def cmd_web(args: argparse.Namespace) -> int:
     from plenary import create_app
     from plenary.extensions import socketio
     from plenary.gc_tuning import tune_for_long_lived_connections
+    from plenary.ws_frames import share_broadcast_frames
     from plenary.wsgi_handler import LeanWSGIHandler
 
     settings = served_at(load_settings(), args.host, args.port)
@@ -34,6 +35,7 @@ def cmd_web(args: argparse.Namespace) -> int:
         print(f"plenary web: serving on http://{args.host}:{args.port}", flush=True)
         log_output = settings.log_level == "DEBUG"
         tune_for_long_lived_connections()
+        share_broadcast_frames()
         socketio.run(app, host=args.host, port=args.port, log_output=log_output,
                      handler_class=LeanWSGIHandler)  # fmt: skip
     return 0
