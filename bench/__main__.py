@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import shlex
 import sys
 
 
@@ -36,6 +38,7 @@ MODULES = {"startup": "bench.startup", "attendance": "bench.attendance"}
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
+    os.environ["BENCH_COMMAND"] = f"bench/run {shlex.join(argv)}"  # recorded with the figures
     if argv and argv[0] in MODULES:
         module = importlib.import_module(MODULES[argv[0]])
         sys.argv = [MODULES[argv[0]], *argv[1:]]
@@ -96,6 +99,8 @@ def fanout_scenario(args: argparse.Namespace) -> None:
         keys = args.targets or ["B"]
         reps, duration = 1, 3.0
         name = f"{name}-smoke"
+    elif name == "plenary" and args.listeners:  # one results file per room size
+        name = f"plenary-{'-'.join(str(n) for n in listeners)}"
     if args.offer_deflate:
         name = f"{name}-deflate"
     run(name, keys, configs(rooms, listeners, rates, args.senders), nodes, reps, duration,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shlex
 import statistics
 import subprocess
 import sys
@@ -86,6 +87,7 @@ def machine() -> dict:
         "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "loadavg_start": procstat.load_average(),
         "layout": "server taskset -c 0, load generator taskset -c 1",
+        "command": os.environ.get("BENCH_COMMAND") or shlex.join(["python", *sys.argv]),
     }  # fmt: skip
 
 
