@@ -116,3 +116,27 @@ def test_organizers_follow_the_event_live_and_attendees_may_not(processes, make,
     finally:
         dashboard.close()
         attendee.close()
+
+
+def test_a_room_is_sent_the_figures_when_they_change_not_on_every_heartbeat(processes, make, forum):
+    event, session, _organizer_token = forum
+    node = processes.web(env=FAST_PRESENCE)
+    _, listener_token = make.attendee(event)
+    _, other_token = make.attendee(event)
+    listener = RoomClient(node.url, token=listener_token).connect()
+    other = RoomClient(node.url, token=other_token).connect()
+    try:
+        listener.join(session.id)
+        other.join(session.id)
+        wait_until(lambda: [f["online"] for f in listener.events("attendance")][-1:] == [2],
+                   what="the second join pushed")  # fmt: skip
+        settled = len(listener.events("attendance"))
+        # Ten heartbeats with nothing changed: the figures are not sent again.
+        with pytest.raises(AssertionError, match="not received"):
+            listener.wait_for("attendance", count=settled + 1, timeout=5.0)
+        other.call("session:leave", {"session_id": session.id})
+        pushed = listener.wait_for("attendance", count=settled + 1)
+        assert pushed[-1]["online"] == 1
+    finally:
+        listener.close()
+        other.close()
