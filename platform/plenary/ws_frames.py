@@ -10,7 +10,9 @@ this frames a text once and reuses the bytes for the other recipients of the sam
 Frames are unfragmented and uncompressed (RSV1 clear): always valid, with or without a
 negotiated permessage-deflate (RFC 7692 §6: a message may be sent uncompressed), which
 Plenary declines anyway (wsgi_deflate.py). Anything else (bytes, a connection that is not
-open, a client-side socket) goes through simple-websocket's own `send`.
+open, a client-side socket) goes through simple-websocket's own `send`. A frame the socket
+takes only in part is finished with `sendall` (simple-websocket's one `send` would cut it);
+`sendall` is not the first call because gevent's asks the socket its buffer size each time.
 """
 
 from __future__ import annotations
@@ -69,7 +71,10 @@ def send(self: simple_websocket.ws.Base, data) -> None:
         return _simple_send(self, data)
     if not self.connected:
         raise ConnectionClosed(self.close_reason, self.close_message)
-    self.sock.sendall(frames.frame(data))
+    frame = frames.frame(data)
+    sent = self.sock.send(frame)
+    if sent < len(frame):  # a full socket buffer: finish the frame rather than cut it
+        self.sock.sendall(memoryview(frame)[sent:])
 
 
 def share_broadcast_frames() -> None:

@@ -1,10 +1,15 @@
 """Broadcast frames built once are byte for byte what wsproto would send each recipient."""
 
+import socket
+import threading
+from types import SimpleNamespace
+
 import pytest
 from wsproto import ConnectionType
-from wsproto.connection import Connection
+from wsproto.connection import Connection, ConnectionState
 from wsproto.events import TextMessage
 
+from plenary import ws_frames
 from plenary.ws_frames import FrameCache, text_frame
 
 
@@ -44,3 +49,27 @@ def test_old_texts_are_forgotten_beyond_the_size():
     cache.frame(texts[2])
     again = cache.frame(texts[0])
     assert again == first and again is not first
+
+
+def test_a_frame_larger_than_the_socket_buffer_arrives_whole():
+    left, right = socket.socketpair()
+    left.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+    left.settimeout(10)  # non-blocking underneath: a send takes what fits and returns
+    received = bytearray()
+    text = "한" * 200_000
+
+    def drain() -> None:
+        while len(received) < len(text_frame(text)):
+            received.extend(right.recv(65536))
+
+    reader = threading.Thread(target=drain)
+    connection = SimpleNamespace(sock=left, is_server=True, connected=True,
+                                 ws=SimpleNamespace(state=ConnectionState.OPEN))  # fmt: skip
+    try:
+        reader.start()
+        ws_frames.send(connection, text)
+        reader.join(10)
+        assert bytes(received) == wsproto_frame(text)
+    finally:
+        left.close()
+        right.close()
