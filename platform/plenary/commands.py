@@ -60,7 +60,12 @@ def _celery_worker(concurrency: int, pool: str, queues: str, hostname: str) -> i
         raise UsageError(f"--queues: one or more of {', '.join(sorted(known))} (got {queues!r})")
     settings = load_settings()
     with services_checked(settings):
-        configure(settings).worker_main(
+        app = configure(settings)
+        if names == [MAIL_QUEUE]:
+            # Mail tasks return nothing anyone reads, and Celery builds a result backend per
+            # thread, which under gevent means a Redis client per task.
+            app.conf.result_backend = None
+        app.worker_main(
             ["worker", f"--concurrency={concurrency}", f"--pool={pool}",
              f"--queues={','.join(names)}", f"--hostname={hostname}",
              f"--loglevel={settings.log_level}", "--without-gossip", "--without-mingle"]

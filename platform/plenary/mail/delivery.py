@@ -17,7 +17,6 @@ from plenary.config import Settings
 from plenary.mail import outbox
 from plenary.mail.compose import build_message, stored_files
 from plenary.mail.transport import PermanentFailure, TemporaryFailure, send_smtp, write_eml
-from plenary.models import EmailOutbox
 
 log = logging.getLogger(__name__)
 
@@ -34,11 +33,10 @@ def retry_delay(settings: Settings, attempts: int) -> float:
 
 
 def deliver(db: OrmSession, outbox_id: int, settings: Settings, *, now: datetime) -> Outcome:
-    claimed = outbox.claim(db, outbox_id, now=now, lease_seconds=settings.mail_lease_seconds)
+    row = outbox.claim(db, outbox_id, now=now, lease_seconds=settings.mail_lease_seconds)
     db.commit()  # the claim must be durable before the message leaves
-    if not claimed:
+    if row is None:
         return Outcome("skipped")
-    row = db.get(EmailOutbox, outbox_id)
     attempts, dedupe_key = row.attempts, row.dedupe_key
     try:
         message = build_message(row, settings.mail_from, stored_files(db, row))
