@@ -10,6 +10,7 @@ held at once. Its own CPU is its thread's (`cpu_seconds`), apart from the load g
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import socket
 import threading
@@ -80,6 +81,7 @@ class _Controller(Controller):
 
 class LatencySink:
     def __init__(self, latency: float) -> None:
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command
         self.handler = LatencyHandler(latency)
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))

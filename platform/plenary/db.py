@@ -63,6 +63,19 @@ class Database:
         self.reads.remove()
 
 
+def autocommit(session: OrmSession) -> None:
+    """Makes each statement of the session's next transaction commit on its own.
+
+    For one conditional UPDATE that is atomic by itself (an outbox claim or mark): no BEGIN
+    and no COMMIT round trip around it. Call it before the transaction's first statement;
+    `commit()` then only returns the connection, reset, to the pool. Inside a transaction
+    already begun it does nothing: the statement joins it and the caller's commit covers it.
+    """
+    if session.in_transaction():
+        return
+    session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
 def after_commit(session: OrmSession, callback: Callable[[], object]) -> None:
     """Runs `callback` once the session's transaction commits; never if it rolls back.
 
