@@ -40,7 +40,7 @@ from bench.runner import machine, table, write
 from bench.smtp_sink import LatencySink
 from bench.targets import DEFAULT_REDIS
 from plenary.embedded_redis import EmbeddedRedis
-from plenary.extensions import db
+from plenary.extensions import MAIL_QUEUE, db
 from plenary.migrate import upgrade
 from plenary.models import EmailOutbox, Event, Registration
 from tests.support.processes import Processes
@@ -106,6 +106,9 @@ def _services(folder: Path) -> tuple[dict[str, str], EmbeddedRedis | None]:
         redis_url = embedded.url
     elif redis_url == DEFAULT_REDIS:
         redis_client.Redis.from_url(DEFAULT_REDIS).flushdb()
+    else:  # tasks left in the broker by an earlier, interrupted run would be measured too
+        redis_client.Redis.from_url(redis_url).delete("celery", MAIL_QUEUE, "unacked",
+                                                      "unacked_index")  # fmt: skip
     env["REDIS_URL"] = redis_url
     return env, embedded
 
@@ -168,7 +171,7 @@ def _one(rep: int, count: int, args: argparse.Namespace, sink: LatencySink, node
     started = time.monotonic()
     statuses, post_seconds = post_all(url, requests, args.connections)
     deadline = time.monotonic() + 120 + count / 5
-    while sink.received() < count and time.monotonic() < deadline:
+    while sink.received(f"r{tag}-") < count and time.monotonic() < deadline:
         for name, node in nodes.items():
             if node and node.process.poll() is not None:
                 raise SystemExit(f"{name} exited:\n{node.log()[-3000:]}")
@@ -176,9 +179,12 @@ def _one(rep: int, count: int, args: argparse.Namespace, sink: LatencySink, node
     elapsed = (sink.handler.last_accepted or time.monotonic()) - started
     after = _cpu(nodes, sink)
     handler = sink.handler
+    prefix = f"r{tag}-"
     with handler.lock:
-        received, distinct = sum(handler.recipients.values()), len(handler.recipients)
+        ours = {to: n for to, n in handler.recipients.items() if to.startswith(prefix)}
+        foreign = sum(handler.recipients.values()) - sum(ours.values())
         message_ids = len(handler.message_ids)
+    received, distinct = sum(ours.values()), len(ours)
     with db.transaction() as session:
         sent = session.scalar(select(func.count()).select_from(EmailOutbox).where(
             EmailOutbox.event_id == event.id, EmailOutbox.status == "sent"))  # fmt: skip
@@ -192,6 +198,7 @@ def _one(rep: int, count: int, args: argparse.Namespace, sink: LatencySink, node
         "posts_per_second": round(count / post_seconds, 1), "posts_seconds": round(post_seconds, 2),
         "non_202": len(statuses) - statuses.count(202), "received": received,
         "distinct_recipients": distinct, "distinct_message_ids": message_ids,
+        "other_emails": foreign,
         "lost": count - distinct, "duplicates": received - distinct,
         "outbox_sent": sent, "confirmed": confirmed,
         "most_smtp_open": handler.most_open, "most_in_flight": handler.most_held,

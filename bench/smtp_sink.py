@@ -100,9 +100,10 @@ class LatencySink:
     def stop(self) -> None:
         self.controller.stop()
 
-    def received(self) -> int:
+    def received(self, prefix: str = "") -> int:
+        """Messages accepted for recipients whose address starts with `prefix`."""
         with self.handler.lock:
-            return sum(self.handler.recipients.values())
+            return sum(n for to, n in self.handler.recipients.items() if to.startswith(prefix))
 
     def cpu_seconds(self) -> float:
         """CPU time of the sink's event-loop thread (Linux: a per-thread clock)."""

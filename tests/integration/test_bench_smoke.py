@@ -71,3 +71,20 @@ def test_fanout_smoke_against_plenary(tmp_path, fresh):
         # Until the live rooms land, the adapter must say so rather than measure nothing.
         assert done.returncode != 0
         assert "did not complete connect + session:join" in done.stdout + done.stderr
+
+
+def test_registrations_smoke_every_registration_gets_exactly_one_email(tmp_path, fresh):
+    """`bench/run registrations --smoke`: 30 POSTs through a web node, a prefork worker and
+    a gevent mailer to the latency sink; only "nothing lost, nothing twice" is asserted."""
+    env = {"BENCH_REDIS_URL": fresh.settings.effective_redis_url,
+           "BENCH_DATABASE_URL": fresh.settings.database_url,
+           "BENCH_RESULTS": str(tmp_path)}  # fmt: skip
+    done = subprocess.run([sys.executable, "-m", "bench", "registrations", "--smoke"], cwd=ROOT,
+                          env={**os.environ, **env}, capture_output=True, text=True,
+                          timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    result = json.loads((tmp_path / "registrations-smoke.json").read_text())
+    (run,) = result["runs"]
+    assert run["non_202"] == 0 and run["received"] == 30, run
+    assert run["distinct_recipients"] == 30 and run["duplicates"] == 0, run
+    assert run["outbox_sent"] == 30 and run["confirmed"] == 30, run
