@@ -1,10 +1,10 @@
 """`python -m bench <scenario> [options]` (or `bench/run <scenario> ...`): one row per command.
 
 Scenarios: plenary (1), breakouts (2), join-storm (3), memory (5), attendance (6),
-two-nodes (9), startup. Those with a module of their own take that module's options
-(`bench/run attendance -h`).
-`--smoke` shrinks any fan-out scenario to 50 listeners, 5 msg/s, 3 s, one repetition, B
-(and whatever --targets names) — the check the test suite runs.
+registrations (7), two-nodes (9), startup. Those with a module of their own take that
+module's options (`bench/run attendance -h`). `--smoke` shrinks any scenario to a size the
+test suite runs (fan-out: 50 listeners, 5 msg/s, 3 s, one repetition, B and whatever
+--targets names; registrations: 30, one repetition): no timing, only "nothing lost".
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("scenario", choices=["plenary", "breakouts", "two-nodes", "join-storm",
-                                             "memory", *MODULES])  # fmt: skip
+                                             "memory", "registrations", *MODULES])  # fmt: skip
     parser.add_argument("--targets", type=_keys, default=None, help="B,N,P")
     parser.add_argument("--listeners", type=_ints, default=None)
     parser.add_argument("--rooms", type=int, default=None)
@@ -65,8 +65,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--offer-deflate", action="store_true",
                         help="fan-out: clients offer permessage-deflate")  # fmt: skip
     parser.add_argument("--smoke", action="store_true")
+    group = parser.add_argument_group("registrations")
+    group.add_argument("--count", type=int, default=None, help="registrations (3000)")
+    group.add_argument("--smtp-latency", type=float, default=0.2, help="seconds per message")
+    group.add_argument("--mail-concurrency", type=int, default=50,
+                       help="plenary mailer greenlets; 0: plenary worker sends too")  # fmt: skip
+    group.add_argument("--workers", type=int, default=2, help="prefork worker processes")
+    group.add_argument("--connections", type=int, default=20, help="HTTP keep-alive clients")
     args = parser.parse_args(argv)
-    if args.scenario in ("plenary", "breakouts", "two-nodes"):
+    if args.scenario == "registrations":
+        from bench.registrations import run
+
+        run(args)
+    elif args.scenario in ("plenary", "breakouts", "two-nodes"):
         fanout_scenario(args)
     elif args.scenario == "join-storm":
         from bench.storm import join_storm

@@ -81,3 +81,13 @@ def raise_nofile() -> None:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft < hard:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def pid_cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """utime+stime of each pid alone (no descendants); pids that are gone are left out."""
+    found = {}
+    for pid in pids:
+        fields = _stat(pid)
+        if fields:
+            found[pid] = (int(fields[11]) + int(fields[12])) / TICK
+    return found

@@ -24,10 +24,22 @@ def build_parser() -> argparse.ArgumentParser:
     web.add_argument("--host", default="127.0.0.1")
     web.add_argument("--port", type=int, default=5000)
 
-    worker = commands.add_parser("worker", help="a Celery worker")
+    worker = commands.add_parser("worker", help="a Celery worker (every task, emails included)")
     worker.add_argument("--concurrency", type=int, default=2)
-    worker.add_argument("--pool", default="prefork", choices=["prefork", "solo", "threads"])
-    worker.add_argument("--queues", default="celery")
+    worker.add_argument("--pool", default="prefork",
+                        choices=["prefork", "solo", "threads", "gevent"])  # fmt: skip
+    worker.add_argument(
+        "--queues",
+        default="celery,mail",
+        help="celery (registrations, certificates, imports), mail (emails)",
+    )
+    mailer = commands.add_parser("mailer", help="a Celery worker for emails only (gevent pool)")
+    mailer.add_argument(
+        "--concurrency",
+        type=int,
+        default=50,
+        help="emails in flight at once (greenlets, one SMTP connection each)",
+    )
     commands.add_parser("beat", help="the Celery beat scheduler (run exactly one)")
 
     database = commands.add_parser("db", help="database maintenance")
@@ -49,9 +61,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def uses_gevent(argv: list[str]) -> bool:
+    """The web node and the mailer run on gevent: they must patch before psycopg, redis or
+    kombu are imported (psycopg chooses a cooperative wait function only if `select` is
+    patched when it loads; Celery's own `-P gevent` patching happens in `celery`'s main,
+    which `plenary worker` does not go through)."""
+    if argv[:1] in (["web"], ["mailer"]):
+        return True
+    if argv[:1] != ["worker"]:
+        return False
+    pools = [a.split("=", 1)[1] for a in argv if a.startswith("--pool=")]
+    pools += [argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "--pool"]
+    return "gevent" in pools
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["web"]:
+    if uses_gevent(argv):
         from gevent import monkey
 
         monkey.patch_all()

@@ -42,14 +42,35 @@ def cmd_web(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    return _celery_worker(args.concurrency, args.pool, args.queues, "celery@%h")
+
+
+def cmd_mailer(args: argparse.Namespace) -> int:
+    """`plenary worker --pool gevent --queues mail` under its own node name."""
+    return _celery_worker(args.concurrency, "gevent", "mail", "mailer@%h")
+
+
+def _celery_worker(concurrency: int, pool: str, queues: str, hostname: str) -> int:
+    from plenary.extensions import MAIL_QUEUE
     from workers.app import configure
 
+    if concurrency < 1:
+        raise UsageError("--concurrency must be 1 or more")
+    known = {"celery", MAIL_QUEUE}
+    names = [q.strip() for q in queues.split(",") if q.strip()]
+    if not names or set(names) - known:
+        raise UsageError(f"--queues: one or more of {', '.join(sorted(known))} (got {queues!r})")
     settings = load_settings()
     with services_checked(settings):
-        configure(settings).worker_main(
-            ["worker", f"--concurrency={args.concurrency}", f"--pool={args.pool}",
-             f"--queues={args.queues}", f"--loglevel={settings.log_level}",
-             "--without-gossip", "--without-mingle"]
+        app = configure(settings)
+        if names == [MAIL_QUEUE]:
+            # Mail tasks return nothing anyone reads, and Celery builds a result backend per
+            # thread, which under gevent means a Redis client per task.
+            app.conf.result_backend = None
+        app.worker_main(
+            ["worker", f"--concurrency={concurrency}", f"--pool={pool}",
+             f"--queues={','.join(names)}", f"--hostname={hostname}",
+             f"--loglevel={settings.log_level}", "--without-gossip", "--without-mingle"]
         )  # fmt: skip
     return 0
 

@@ -26,6 +26,9 @@ class RedisStore:
         return self.client
 
 
+MAIL_QUEUE = "mail"
+
+
 def celery_broker_url(redis_url: str) -> str:
     """Kombu spells a unix socket `redis+socket://PATH`; redis-py spells it `unix://PATH`.
 
@@ -53,6 +56,9 @@ def configure_celery(app: Celery, redis_url: str) -> Celery:
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
+        # Email waits on SMTP servers, not on the CPU: its own queue, for a gevent pool
+        # (`plenary mailer`); `plenary worker` alone consumes both queues.
+        task_routes={"plenary.mail.*": {"queue": MAIL_QUEUE}},
         broker_connection_retry_on_startup=True,
         broker_transport_options={"visibility_timeout": 3600},
         timezone="UTC",

@@ -1,9 +1,11 @@
 """`plenary run`: the whole platform on one machine, and nothing left behind when it stops.
 
-Redis (embedded unless REDIS_URL is set), migrations, the demo forum, then web, worker and
-beat as child processes. Each child leads its own process group, so stopping it stops its
-own children too (Celery's pool); each child also dies with this process (PR_SET_PDEATHSIG),
-so not even a SIGKILL of the supervisor leaves orphans.
+Redis (embedded unless REDIS_URL is set), migrations, the demo forum, then web, worker,
+mailer and beat as child processes: the production shape, with registrations, certificates
+and imports on a prefork worker and emails on a gevent mailer. Each child leads its own
+process group, so stopping it stops its own children too (Celery's pool); each child also
+dies with this process (PR_SET_PDEATHSIG), so not even a SIGKILL of the supervisor leaves
+orphans.
 """
 
 from __future__ import annotations
@@ -38,9 +40,11 @@ def run_platform(settings: Settings, *, host: str, port: int, demo: bool, concur
         check_database(settings)
         links = _prepare_database(settings, demo)
         env = _child_environment(settings)
+        worker = ["worker", f"--concurrency={concurrency}", "--queues=celery"]
         children = [
             ("web", _spawn(["web", "--host", host, "--port", str(port)], env, settings)),
-            ("worker", _spawn(["worker", f"--concurrency={concurrency}"], env, settings)),
+            ("worker", _spawn(worker, env, settings)),
+            ("mailer", _spawn(["mailer"], env, settings)),
             ("beat", _spawn(["beat"], env, settings)),
         ]
         base = f"http://{host}:{port}"

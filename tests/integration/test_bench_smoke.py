@@ -92,3 +92,20 @@ def test_attendance_smoke_counts_everyone_and_compares_with_redis_benchmark(tmp_
         "dashboard reads",
     }
     assert all(row["ours"] > 0 and row["baseline"] > 0 for row in result["table"]), result
+
+
+def test_registrations_smoke_every_registration_gets_exactly_one_email(tmp_path, fresh):
+    """`bench/run registrations --smoke`: 30 POSTs through a web node, a prefork worker and
+    a gevent mailer to the latency sink; only "nothing lost, nothing twice" is asserted."""
+    env = {"BENCH_REDIS_URL": fresh.settings.effective_redis_url,
+           "BENCH_DATABASE_URL": fresh.settings.database_url,
+           "BENCH_RESULTS": str(tmp_path)}  # fmt: skip
+    done = subprocess.run([sys.executable, "-m", "bench", "registrations", "--smoke"], cwd=ROOT,
+                          env={**os.environ, **env}, capture_output=True, text=True,
+                          timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    result = json.loads((tmp_path / "registrations-smoke.json").read_text())
+    (run,) = result["runs"]
+    assert run["non_202"] == 0 and run["received"] == 30, run
+    assert run["distinct_recipients"] == 30 and run["duplicates"] == 0, run
+    assert run["outbox_sent"] == 30 and run["confirmed"] == 30, run

@@ -136,3 +136,59 @@ def test_a_registration_is_reopened_after_cancellation_with_a_new_confirmation(
         outbox(db)
     )
     assert event.id
+
+
+def test_one_online_registration_decided_twice_at_once_is_confirmed_once_without_the_event_lock(
+    make, db, clock, settings
+):
+    """Online decisions lock the registration's row, not the event: a second decision of the
+    same registration waits for the first and changes nothing; another registration of the
+    same event is decided meanwhile."""
+    if db.get_bind().dialect.name != "postgresql":
+        pytest.skip("row locks: PostgreSQL (SQLite has one database-wide write lock)")
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sqlalchemy import func, text
+
+    from plenary.extensions import db as database
+    from tests.support.smtp import wait_until
+
+    event = make.event()
+    first, other = pending(make, event, mode="online"), pending(make, event, mode="online")
+    db.commit()
+    holder = database.session.session_factory()
+    assert process_registration(holder, first.id, now=clock.now(), settings=settings) == (
+        "confirmed"
+    )  # uncommitted: holds the row lock of `first`
+
+    def decide_elsewhere(registration_id: int) -> str:
+        session = database.session.session_factory()
+        try:
+            status = process_registration(session, registration_id, now=clock.now(),
+                                          settings=settings)  # fmt: skip
+            session.commit()
+            return status
+        finally:
+            session.close()
+
+    def lock_waits() -> int:
+        with database.engine.connect() as conn:
+            return conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE "
+                                     "wait_event_type = 'Lock' AND datname = current_database()")
+                                ).scalar()  # fmt: skip
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        try:
+            other_decision = pool.submit(decide_elsewhere, other.id)
+            assert other_decision.result(timeout=30) == "confirmed"  # not held up by the event
+            second = pool.submit(decide_elsewhere, first.id)
+            wait_until(lambda: lock_waits() >= 1, 30, "the second decision waiting on the row")
+        finally:
+            holder.commit()
+            holder.close()
+        assert second.result(timeout=30) == "confirmed"
+    db.rollback()
+    links = db.scalar(select(func.count()).select_from(LinkToken)
+                      .where(LinkToken.person_id == first.person_id))  # fmt: skip
+    assert links == 1
+    assert set(outbox(db)) == {f"confirmation:{first.id}:v1", f"confirmation:{other.id}:v1"}

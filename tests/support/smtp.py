@@ -28,6 +28,8 @@ class CollectingHandler:
         self.refused = 0
         self.delay = 0.0
         self.held = 0  # messages received but not yet answered (during `delay`)
+        self.most_held = 0  # the most messages held at once: SMTP sessions sending in parallel
+        self.peers: list[tuple] = []  # the client address of each accepted message's session
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope) -> str:
@@ -38,6 +40,7 @@ class CollectingHandler:
         if self.delay:
             with self.lock:
                 self.held += 1
+                self.most_held = max(self.most_held, self.held)
             try:
                 await asyncio.sleep(self.delay)
             finally:
@@ -46,6 +49,7 @@ class CollectingHandler:
         parsed = BytesParser(policy=policy.default).parsebytes(envelope.content)
         with self.lock:
             self.messages.append(parsed)
+            self.peers.append(tuple(session.peer))
         return "250 OK"
 
 
@@ -65,6 +69,13 @@ class SmtpServer:
 
     def stop(self) -> None:
         self.controller.stop()
+
+    def restart(self) -> None:
+        """Stops (dropping every open session, as a server restart does) and listens again on
+        the same port."""
+        self.controller.stop()
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
 
     @property
     def messages(self) -> list[EmailMessage]:

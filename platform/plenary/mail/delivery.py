@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session as OrmSession
 
 from plenary.config import Settings
+from plenary.db import autocommit
 from plenary.mail import outbox
 from plenary.mail.compose import build_message, stored_files
 from plenary.mail.transport import PermanentFailure, TemporaryFailure, send_smtp, write_eml
-from plenary.models import EmailOutbox
 
 log = logging.getLogger(__name__)
 
@@ -34,11 +34,11 @@ def retry_delay(settings: Settings, attempts: int) -> float:
 
 
 def deliver(db: OrmSession, outbox_id: int, settings: Settings, *, now: datetime) -> Outcome:
-    claimed = outbox.claim(db, outbox_id, now=now, lease_seconds=settings.mail_lease_seconds)
-    db.commit()  # the claim must be durable before the message leaves
-    if not claimed:
+    autocommit(db)  # the claim is durable before the message leaves (one statement)
+    row = outbox.claim(db, outbox_id, now=now, lease_seconds=settings.mail_lease_seconds)
+    db.commit()
+    if row is None:
         return Outcome("skipped")
-    row = db.get(EmailOutbox, outbox_id)
     attempts, dedupe_key = row.attempts, row.dedupe_key
     try:
         message = build_message(row, settings.mail_from, stored_files(db, row))
@@ -50,6 +50,7 @@ def deliver(db: OrmSession, outbox_id: int, settings: Settings, *, now: datetime
     db.rollback()  # no transaction held open across the network call
 
     def accepted() -> None:
+        autocommit(db)
         outbox.mark_sent(db, outbox_id, now=now)
         db.commit()
 

@@ -69,9 +69,14 @@ def is_queued(db: OrmSession, dedupe_key: str) -> bool:
     return db.scalar(select(EmailOutbox.id).where(EmailOutbox.dedupe_key == dedupe_key)) is not None
 
 
-def claim(db: OrmSession, outbox_id: int, *, now: datetime, lease_seconds: float) -> bool:
-    """Takes the row for sending: pending and due, or `sending` with an expired lease."""
-    result = db.execute(
+def claim(
+    db: OrmSession, outbox_id: int, *, now: datetime, lease_seconds: float
+) -> EmailOutbox | None:
+    """Takes the row for sending: pending and due, or `sending` with an expired lease.
+
+    Returns the claimed row (UPDATE … RETURNING: one round trip), None if it is not ours.
+    """
+    return db.scalar(
         update(EmailOutbox)
         .where(
             EmailOutbox.id == outbox_id,
@@ -85,8 +90,9 @@ def claim(db: OrmSession, outbox_id: int, *, now: datetime, lease_seconds: float
             attempts=EmailOutbox.attempts + 1,
             lease_until=now + timedelta(seconds=lease_seconds),
         )
+        .returning(EmailOutbox)
+        .execution_options(populate_existing=True)
     )
-    return result.rowcount == 1
 
 
 def mark_sent(db: OrmSession, outbox_id: int, *, now: datetime) -> None:

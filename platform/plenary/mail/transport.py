@@ -1,7 +1,8 @@
 """Handing a message to the world: an SMTP server (SMTP_URL) or `.eml` files under var/outbox/.
 
-Failures are sorted into temporary (4xx replies, refused or dropped connections, timeouts:
-worth another try later) and permanent (5xx: no point in retrying).
+SMTP connections are kept open between messages (`mail.smtp_pool`). Failures are sorted into
+temporary (4xx replies, refused or dropped connections, timeouts: worth another try later)
+and permanent (5xx: no point in retrying).
 """
 
 from __future__ import annotations
@@ -9,11 +10,11 @@ from __future__ import annotations
 import os
 import re
 import smtplib
-import ssl
 from collections.abc import Callable
 from email.message import EmailMessage
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+
+from plenary.mail.smtp_pool import SmtpPool, connections
 
 
 class TemporaryFailure(Exception):
@@ -25,32 +26,25 @@ class PermanentFailure(Exception):
 
 
 def send_smtp(
-    message: EmailMessage, smtp_url: str, *, timeout: float, accepted: Callable[[], None]
+    message: EmailMessage,
+    smtp_url: str,
+    *,
+    timeout: float,
+    accepted: Callable[[], None],
+    pool: SmtpPool = connections,
 ) -> None:
-    """Sends `message`; calls `accepted` as soon as the server took it, before QUIT.
+    """Sends `message`; calls `accepted` as soon as the server took it.
 
-    Recording success before the goodbye keeps the window in which a crash would cause a
-    resend (RFC 1047: accepted by the server, not yet recorded here) as short as possible.
+    Recording success right after the server's 250 keeps the window in which a crash would
+    cause a resend (RFC 1047: accepted by the server, not yet recorded here) as short as
+    possible. The connection comes from, and goes back to, the process's pool (smtp_pool).
     """
-    parts = urlsplit(smtp_url)
-    options = parse_qs(parts.query)
-    secure = parts.scheme == "smtps"
-    port = parts.port or (465 if secure else 25)
     try:
-        if secure:
-            client = smtplib.SMTP_SSL(
-                parts.hostname, port, timeout=timeout, context=ssl.create_default_context()
-            )
-        else:
-            client = smtplib.SMTP(parts.hostname, port, timeout=timeout)
+        connection = pool.take(smtp_url, timeout)
         try:
-            if options.get("starttls", ["0"])[0] in ("1", "true", "yes"):
-                client.starttls(context=ssl.create_default_context())
-            if parts.username:
-                client.login(unquote(parts.username), unquote(parts.password or ""))
-            client.send_message(message)
+            connection.client.send_message(message)
         except BaseException:
-            client.close()
+            pool.discard(connection)
             raise
     except smtplib.SMTPRecipientsRefused as exc:
         codes = [code for code, _ in exc.recipients.values()]
@@ -59,11 +53,10 @@ def send_smtp(
         raise _by_code(exc.smtp_code, f"{exc.smtp_code} {exc.smtp_error!r}") from None
     except (smtplib.SMTPException, OSError) as exc:  # refused, reset, timed out, TLS failed
         raise TemporaryFailure(f"{type(exc).__name__}: {exc}") from None
-    accepted()
     try:
-        client.quit()
-    except (smtplib.SMTPException, OSError):
-        client.close()  # the message is delivered; a failed goodbye changes nothing
+        accepted()
+    finally:
+        pool.give_back(connection)  # for the next message; the N-th one says QUIT
 
 
 def _by_code(code: int, text: str) -> Exception:

@@ -93,7 +93,9 @@ def cancel_registration(
     from plenary.registration.processing import promote_waitlisted
 
     lock_event(db, registration.event_id)
-    db.refresh(registration)
+    # Then the row (event first, as processing does): a confirmation being decided right now
+    # commits first, so its join link is among those revoked below.
+    db.refresh(registration, with_for_update={"key_share": True})
     if registration.status in ("cancelled", "rejected"):
         return registration
     freed_seat = registration.status == "confirmed" and registration.mode == "in_person"
