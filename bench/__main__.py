@@ -1,8 +1,9 @@
 """`python -m bench <scenario> [options]` (or `bench/run <scenario> ...`): one row per command.
 
-Scenarios: plenary (1), breakouts (2), join-storm (3), memory (5), two-nodes (9), startup.
-`--smoke` shrinks any fan-out scenario to 50 listeners, 5 msg/s, 3 s, one repetition, B
-(and whatever --targets names) — the check the test suite runs.
+Scenarios: plenary (1), breakouts (2), join-storm (3), memory (5), certificates (8),
+two-nodes (9), startup. `--smoke` shrinks any fan-out scenario to 50 listeners, 5 msg/s, 3 s,
+one repetition, B (and whatever --targets names), and certificates to 20 people, one run —
+the checks the test suite runs.
 """
 
 from __future__ import annotations
@@ -35,9 +36,14 @@ def main(argv: list[str] | None = None) -> None:
         sys.argv = ["bench.startup", *argv[1:]]
         startup.main()
         return
+    if argv and argv[0] == "certificates":
+        from bench import certificates
+
+        certificates.main(argv[1:])
+        return
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("scenario", choices=["plenary", "breakouts", "two-nodes", "join-storm",
-                                             "memory", "startup"])  # fmt: skip
+                                             "memory", "startup", "certificates"])  # fmt: skip
     parser.add_argument("--targets", type=_keys, default=None, help="B,N,P")
     parser.add_argument("--listeners", type=_ints, default=None)
     parser.add_argument("--rooms", type=int, default=None)
