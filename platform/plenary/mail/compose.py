@@ -4,14 +4,18 @@ Stored files (a certificate PDF) are referenced from the row by id, not copied i
 sender loads their bytes at send time (`stored_files`) and attaches them here.
 
 Headers are set through `EmailMessage` with the SMTP policy, never by string concatenation:
-the policy refuses a header with a line break in it (header injection, CVE-2024-6923).
+the policy refuses a header with a line break in it (header injection, CVE-2024-6923). The one
+exception is the PDF part's three headers, built here from constants and a checked file name.
 """
 
 from __future__ import annotations
 
+import base64
 import io
+import re
+import secrets
 from email.headerregistry import Address
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
 from email.policy import SMTP
 from email.utils import format_datetime, parseaddr
 
@@ -20,6 +24,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
 from plenary.models import CertificateFile, EmailOutbox
+
+
+# What `certificate-<serial>.pdf` can be: nothing that would need quoting in a header.
+SAFE_FILENAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,150}")
 
 
 def qr_png(data: str) -> bytes:
@@ -68,7 +76,32 @@ def build_message(
             pdf = (files or {}).get(part["certificate_id"])
             if pdf is None:  # never send a certificate email without its certificate
                 raise LookupError(f"certificate file {part['certificate_id']} is missing")
-            message.add_attachment(
-                pdf, maintype="application", subtype="pdf", filename=part["filename"]
-            )
+            if message.get_content_type() != "multipart/mixed":
+                message.make_mixed()
+            message.attach(pdf_part(pdf, part["filename"]))
+    for part in message.walk():
+        if part.is_multipart() and part.get_boundary() is None:
+            part.set_boundary(boundary())
     return message
+
+
+def pdf_part(pdf: bytes, filename: str) -> MIMEPart:
+    """A PDF attachment built for speed: base64 encoded in C (`add_attachment` encodes line by
+    line in Python) and three fixed headers stored as written rather than parsed and refolded.
+    With the MIME generator's boundary search, these were ~40 % of a certificate email's cost."""
+    if not SAFE_FILENAME.fullmatch(filename):
+        raise ValueError(f"unsafe attachment file name {filename!r}")
+    part = MIMEPart(policy=SMTP)
+    part.set_raw("Content-Type", "application/pdf")
+    part.set_raw("Content-Transfer-Encoding", "base64")
+    # Folded as the policy would fold it (a line of 83 characters otherwise gets re-parsed).
+    part.set_raw("Content-Disposition", f'attachment;\n filename="{filename}"')
+    part.set_payload(base64.encodebytes(pdf).decode("ascii"))
+    return part
+
+
+def boundary() -> str:
+    """A random MIME boundary. Left unset, the generator searches the whole flattened body for
+    a collision (~100 KB per certificate email); base64 lines never start with "--", and the
+    text parts would have to guess 128 random bits."""
+    return "=_" + secrets.token_hex(16)
