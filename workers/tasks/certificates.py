@@ -45,21 +45,29 @@ def run(job_id: int) -> int:
 
 @celery_app.task(name="plenary.certificates.render_batch", soft_time_limit=900, time_limit=960)
 def render_batch(certificate_ids: list[int], job_id: int | None = None) -> int:
-    """Renders, stores and emails each certificate, each in its own transaction."""
+    """Renders, stores and emails each certificate, each in its own transaction, from one
+    read of the whole batch."""
     current = settings()
-    queued = 0
-    for certificate_id in certificate_ids:
-        queued += deliver(int(certificate_id), job_id)
-        if job_id is not None:
-            certificate_relay.note_progress(redis_store.client, job_id, current.relay_stale_seconds)
-    return queued
-
-
-def deliver(certificate_id: int, job_id: int | None) -> bool:
     session = db.session()
     try:
-        return runs.deliver_one(
-            session, certificate_id, job_id=job_id, settings=settings(), now=system_clock.now()
+        batch = runs.load_batch(session, [int(i) for i in certificate_ids])
+        queued = 0
+        for item in batch:
+            queued += deliver(session, item, job_id)
+            if job_id is not None:
+                certificate_relay.note_progress(
+                    redis_store.client, job_id, current.relay_stale_seconds
+                )
+        return queued
+    finally:
+        db.remove()
+
+
+def deliver(session, item: runs.Loaded, job_id: int | None) -> bool:
+    certificate_id = item.certificate.id
+    try:
+        return runs.deliver_loaded(
+            session, item, job_id=job_id, settings=settings(), now=system_clock.now()
         )
     except IntegrityError:
         session.rollback()  # a concurrent delivery stored it first; the retry finds it done
@@ -72,8 +80,6 @@ def deliver(certificate_id: int, job_id: int | None) -> bool:
         if job_id is not None:
             runs.record_error(session, job_id, certificate_id, str(exc), system_clock.now())
         return False
-    finally:
-        db.remove()
 
 
 @celery_app.task(name="plenary.certificates.render", **LIMITS)

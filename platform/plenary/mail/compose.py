@@ -25,7 +25,6 @@ from sqlalchemy.orm import Session as OrmSession
 
 from plenary.models import CertificateFile, EmailOutbox
 
-
 # What `certificate-<serial>.pdf` can be: nothing that would need quoting in a header.
 SAFE_FILENAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,150}")
 
