@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 
 from celery import group
+from celery.signals import worker_init
 from sqlalchemy.exc import IntegrityError
 
 from plenary.certificates import relay as certificate_relay
@@ -27,6 +28,17 @@ log = logging.getLogger(__name__)
 
 # WeasyPrint on hostile input must not hold a worker forever (research/reliability.md §1.9).
 LIMITS = {"soft_time_limit": 60, "time_limit": 90}
+
+
+@worker_init.connect
+def load_renderers(**_) -> None:
+    """Imports the renderers and registers the fonts in the worker's main process, before the
+    prefork pool forks: each pool process would otherwise pay ~1.2 s of CPU for them on its
+    first certificate. (Web nodes still load them on first use: see files.py.)"""
+    import plenary.certificates.rendering.compose  # noqa: F401  (WeasyPrint, ReportLab, pypdf)
+    from plenary.certificates.rendering import fonts
+
+    fonts.register_all()
 
 
 @celery_app.task(name="plenary.certificates.run")

@@ -92,7 +92,10 @@ def visual(text: str) -> str:
     return get_display(arabic_reshaper.reshape(text))
 
 
+@lru_cache(maxsize=4096)
 def covered(text: str, family: str) -> bool:
+    """Whether the family's faces draw every character (cached: every certificate of an
+    event checks the same session titles)."""
     faces = _faces(family)
     return bool(faces) and all(
         _ignorable(c) or any(ord(c) in cmap for _, cmap in faces) for c in visual(text)
