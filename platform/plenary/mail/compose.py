@@ -14,10 +14,11 @@ import base64
 import io
 import re
 import secrets
-from email.headerregistry import Address
+from email.headerregistry import Address, BaseHeader
 from email.message import EmailMessage, MIMEPart
 from email.policy import SMTP
 from email.utils import format_datetime, parseaddr
+from functools import lru_cache
 
 import segno
 from sqlalchemy import select
@@ -27,6 +28,17 @@ from plenary.models import CertificateFile, EmailOutbox
 
 # What `certificate-<serial>.pdf` can be: nothing that would need quoting in a header.
 SAFE_FILENAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,150}")
+
+
+@lru_cache(maxsize=8)
+def from_header(mail_from: str) -> BaseHeader:
+    """The From header, parsed once per sender: the same on every email, and parsing an
+    address header is ~0.5 ms (a header object is immutable: messages can share it)."""
+    from_name, from_address = parseaddr(mail_from)
+    return SMTP.header_factory("From", Address(display_name=from_name, addr_spec=from_address))
+
+
+AUTO_SUBMITTED = SMTP.header_factory("Auto-Submitted", "auto-generated")
 
 
 def qr_png(data: str) -> bytes:
@@ -52,13 +64,12 @@ def build_message(
     row: EmailOutbox, mail_from: str, files: dict[int, bytes] | None = None
 ) -> EmailMessage:
     message = EmailMessage(policy=SMTP)
-    from_name, from_address = parseaddr(mail_from)
-    message["From"] = Address(display_name=from_name, addr_spec=from_address)
+    message["From"] = from_header(mail_from)
     message["To"] = Address(display_name=row.to_name, addr_spec=row.to_address)
     message["Subject"] = row.subject
     message["Date"] = format_datetime(row.created_at)
     message["Message-ID"] = row.message_id
-    message["Auto-Submitted"] = "auto-generated"
+    message["Auto-Submitted"] = AUTO_SUBMITTED
     message["X-Plenary-Key"] = row.dedupe_key
     message.set_content(row.text)
     if row.html:
