@@ -5,12 +5,13 @@ sender loads their bytes at send time (`stored_files`) and attaches them here.
 
 Headers are set through `EmailMessage` with the SMTP policy, never by string concatenation:
 the policy refuses a header with a line break in it (header injection, CVE-2024-6923). The one
-exception is the PDF part's three headers, built here from constants and a checked file name.
+exception is the parts' content headers, built here from constants and a checked file name.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import io
 import re
 import secrets
@@ -39,6 +40,7 @@ def from_header(mail_from: str) -> BaseHeader:
 
 
 AUTO_SUBMITTED = SMTP.header_factory("Auto-Submitted", "auto-generated")
+MIME_VERSION = SMTP.header_factory("MIME-Version", "1.0")
 
 
 def qr_png(data: str) -> bytes:
@@ -71,16 +73,23 @@ def build_message(
     message["Message-ID"] = row.message_id
     message["Auto-Submitted"] = AUTO_SUBMITTED
     message["X-Plenary-Key"] = row.dedupe_key
-    message.set_content(row.text)
+    message["MIME-Version"] = MIME_VERSION
     if row.html:
-        message.add_alternative(row.html, subtype="html")
-        html_part = message.get_payload()[-1]
+        message.make_alternative()
+        message.attach(text_part(row.text, "plain"))
+        html_part = text_part(row.html, "html")
+        message.attach(html_part)
         for part in row.attachments or []:
             if part.get("kind") == "qr":
                 html_part.add_related(
                     qr_png(part["data"]), "image", "png", cid=f"<{part['cid']}>",
                     filename=f"{part['cid']}.png", disposition="inline",
                 )  # fmt: skip
+    else:
+        plain = text_part(row.text, "plain")
+        for name, value in plain.raw_items():
+            message.set_raw(name, value)
+        message.set_payload(plain.get_payload())
     for part in row.attachments or []:
         if part.get("kind") == "certificate":
             pdf = (files or {}).get(part["certificate_id"])
@@ -93,6 +102,17 @@ def build_message(
         if part.is_multipart() and part.get_boundary() is None:
             part.set_boundary(boundary())
     return message
+
+
+def text_part(text: str, subtype: str) -> MIMEPart:
+    """A UTF-8 text part, quoted-printable encoded in C (binascii): `set_content` encodes per
+    character in Python, twice when it sniffs (~1.5 ms for a certificate email's two bodies).
+    Its two headers are fixed strings, stored as written."""
+    part = MIMEPart(policy=SMTP)
+    part.set_raw("Content-Type", f'text/{subtype}; charset="utf-8"')
+    part.set_raw("Content-Transfer-Encoding", "quoted-printable")
+    part.set_payload(binascii.b2a_qp(text.encode("utf-8"), istext=True).decode("ascii"))
+    return part
 
 
 def pdf_part(pdf: bytes, filename: str) -> MIMEPart:
