@@ -1,10 +1,11 @@
 """`python -m bench <scenario> [options]` (or `bench/run <scenario> ...`): one row per command.
 
 Scenarios: plenary (1), breakouts (2), join-storm (3), memory (5), attendance (6),
-registrations (7), two-nodes (9), startup. Those with a module of their own take that
-module's options (`bench/run attendance -h`). `--smoke` shrinks any scenario to a size the
-test suite runs (fan-out: 50 listeners, 5 msg/s, 3 s, one repetition, B and whatever
---targets names; registrations: 30, one repetition): no timing, only "nothing lost".
+registrations (7), certificates (8), two-nodes (9), startup. Those with a module of their
+own take that module's options (`bench/run certificates -h`). `--smoke` shrinks any scenario
+to a size the test suite runs (fan-out: 50 listeners, 5 msg/s, 3 s, one repetition, B and
+whatever --targets names; registrations: 30; certificates: 20 people; one repetition): no
+timing, only "nothing lost".
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ def _keys(text: str) -> list[str]:
 
 
 # Scenarios run by a module of their own, with its own options.
-MODULES = {"startup": "bench.startup", "attendance": "bench.attendance"}
+MODULES = {"startup": "bench.startup", "attendance": "bench.attendance",
+           "certificates": "bench.certificates"}  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> None:

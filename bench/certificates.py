@@ -2,25 +2,27 @@
 certificate run (the organizer's job: issue, render in batches of 25, queue each email) →
 a real `plenary worker --concurrency 2` → the outbox sender → an SMTP sink in this process.
 
-    python -m bench.certificates [--people 3000] [--emoji-share 0.005] [--in-process]
+    bench/run certificates [--people 3000] [--reps 3] [--emoji-share 0.005] [--in-process]
+    bench/run certificates --smoke      # 20 people, 1 run: "nothing lost" for the test suite
 
-Timed from the job's commit to the last email accepted by the sink. `--in-process` also
-times render + store alone in this process on one core. Uses DATABASE_URL / REDIS_URL when
-set (the database name must contain "bench" or "test": it is wiped), else a SQLite file and
-an embedded Redis in a temporary folder. Names: Korean, accented Latin and Arabic, plus a
-small share with emoji (these take the whole-page WeasyPrint path). Writes
-bench/results/certificates.json.
+Timed from the job's commit to the last email accepted by the sink; each repetition on a
+freshly seeded database with a fresh worker; medians. CPU per certificate of the worker (and
+its pool), the sink's thread, PostgreSQL (the backends of the bench database and the server's
+background processes) and redis-server, from /proc. `--in-process` also times render + store
+alone in this process on one core. Uses BENCH_DATABASE_URL or DATABASE_URL and
+BENCH_REDIS_URL or REDIS_URL when set (the database name must contain "bench" or "test": it
+is wiped), else a SQLite file and an embedded Redis in a temporary folder. Names: Korean,
+accented Latin and Arabic, plus a small share with emoji (these take the whole-page
+WeasyPrint path). Writes bench/results/certificates.json (certificates-smoke.json), or
+under $BENCH_RESULTS.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import random
-import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,10 +31,11 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import psutil
-from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
+from bench import runner
+from bench.mailsink import SinkServer
 from plenary.certificates.files import render_and_store
 from plenary.certificates.issuing import issue_certificates
 from plenary.certificates.runs import start_run
@@ -138,35 +141,12 @@ def in_process(event_id: int, public_url: str) -> dict:
             "cpu_ms_per_certificate": round(cpu * 1000 / len(ids), 1)}  # fmt: skip
 
 
-class Sink:
-    """An SMTP server that keeps only each message's Message-ID, size and attachment check."""
-
-    def __init__(self) -> None:
-        self.ids: list[str] = []
-        self.bytes = 0
-        self.with_pdf = 0
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        data = envelope.content
-        head = data[: data.find(b"\r\n\r\n")].decode("ascii", "replace")
-        found = re.search(r"^Message-ID:\s*(\S+)", head, re.MULTILINE | re.IGNORECASE)
-        self.ids.append(found.group(1) if found else "")
-        self.bytes += len(data)
-        self.with_pdf += b"Content-Type: application/pdf" in data
-        return "250 OK"
-
-
 def end_to_end(
-    event_id: int, organizer_id: int, env: dict, redis_url: str, concurrency: int
+    event_id: int, organizer_id: int, env: dict, redis_url: str, database: str, concurrency: int
 ) -> dict:
     """Starts the certificate run as the organizer's POST does and waits for every email."""
-    sink = Sink()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(sink, hostname="127.0.0.1", port=port, data_size_limit=0)
-    controller.start()
-    env = {**env, "SMTP_URL": f"smtp://127.0.0.1:{port}"}
+    server = SinkServer().start()
+    env = {**env, "SMTP_URL": server.url}
     configure_celery(task_client, redis_url)
     log = Path(tempfile.mkdtemp(prefix="bench-worker-")) / "worker.log"
     with log.open("wb") as output:
@@ -180,49 +160,64 @@ def end_to_end(
             if time.monotonic() > deadline or worker.poll() is not None:
                 raise SystemExit(f"worker not ready; log: {log}")
             time.sleep(0.1)
-        cpu_before, others_before = worker_cpu(worker.pid), other_cpu()
-        started, own_before = time.perf_counter(), time.process_time()
+        load_before = os.getloadavg()[0]
+        before = cpu_now(worker.pid, server, database)
+        started = time.perf_counter()
         with db.transaction() as session:
             event, organizer = session.get(Event, event_id), session.get(Person, organizer_id)
             job_id = start_run(session, event, by=organizer, now=NOW).id
-        rendered_at = None
-        expected = None
-        while expected is None or len(sink.ids) < expected:
-            job = db.session.get(Job, job_id)
-            if job.state == "done" and rendered_at is None:
-                rendered_at = time.perf_counter() - started
-                expected = job.total
-            db.remove()
+        rendered_at, expected = None, None
+        # Polls the job a few times a second (its CPU is counted with PostgreSQL's); the sink
+        # wakes this thread when the last email arrives.
+        while not server.sink.all_arrived.wait(0.25):
+            if rendered_at is None:
+                job = db.session.get(Job, job_id)
+                if job.state == "done":
+                    rendered_at, expected = time.perf_counter() - started, job.total
+                    server.sink.expect(expected)
+                db.remove()
             if worker.poll() is not None:
                 raise SystemExit(f"worker died; log: {log}")
-            time.sleep(0.1)
         elapsed = time.perf_counter() - started
-        cpu = worker_cpu(worker.pid) - cpu_before
-        own, others = time.process_time() - own_before, other_cpu()
+        used = {k: v - before.get(k, 0.0) for k, v in cpu_now(worker.pid, server, database).items()}
+        load_after = os.getloadavg()[0]
     finally:
         os.killpg(worker.pid, 15)
         worker.wait(30)
-        controller.stop()
+        server.stop()
+    sink = server.sink
+    per = {f"{k}_cpu_ms_per_certificate": round(v * 1000 / expected, 1) for k, v in used.items()}
     return {"seconds": round(elapsed, 2), "per_second": round(expected / elapsed, 1),
-            "emails": len(sink.ids), "distinct_message_ids": len(set(sink.ids)),
-            "with_pdf": sink.with_pdf, "avg_email_kb": round(sink.bytes / 1024 / expected, 1),
+            "certificates": expected, "emails": sink.emails, "distinct_keys": len(sink.keys),
+            "emailed_twice": sum(1 for n in sink.keys.values() if n > 1),
+            "with_pdf": len(sink.with_pdf), "avg_email_kb": round(sink.bytes / 1024 / expected, 1),
             "rendered_and_queued_seconds": round(rendered_at, 2), "concurrency": concurrency,
-            "worker_cpu_ms_per_certificate": round(cpu * 1000 / expected, 1),
-            "pool_cpu_share": round(cpu / elapsed / concurrency, 2),
-            "bench_process_cpu_seconds": round(own, 1),  # the SMTP sink, mostly
-            "postgres_cpu_seconds": round(others["postgres"] - others_before["postgres"], 1),
-            "redis_cpu_seconds": round(others["redis"] - others_before["redis"], 1)}  # fmt: skip
+            **per, "total_cpu_ms_per_certificate": round(sum(used.values()) * 1000 / expected, 1),
+            "pool_cpu_share": round(used["worker"] / elapsed / concurrency, 2),
+            "load_average_1min": [load_before, load_after]}  # fmt: skip
 
 
-def other_cpu() -> dict[str, float]:
-    """CPU seconds used so far by the database server and Redis (all their processes)."""
-    totals = {"postgres": 0.0, "redis": 0.0}
-    for process in psutil.process_iter(["name"]):
+def cpu_now(worker_pid: int, server: SinkServer, database: str) -> dict[str, float]:
+    """CPU seconds used so far by the worker (and its pool), the sink's thread, the PostgreSQL
+    backends connected to `database` plus the server's own background processes (WAL writer,
+    checkpointer: shared with other users of the server), and redis-server (shared too)."""
+    totals = {"worker": worker_cpu(worker_pid), "sink": server.cpu_seconds(),
+              "postgres": 0.0, "redis": 0.0}  # fmt: skip
+    for process in psutil.process_iter(["name", "cmdline"]):
         name = process.info["name"] or ""
-        key = "postgres" if name.startswith("postgres") else "redis" if "redis" in name else None
-        if key:
-            with contextlib.suppress(psutil.Error):
-                totals[key] += sum(process.cpu_times()[:2])
+        if name.startswith("postgres"):
+            # a backend's title: "postgres: 15/main: <user> <database> <client> <state>"
+            fields = " ".join(process.info["cmdline"] or []).split()
+            backend = len(fields) >= 5 and ("(" in fields[4] or fields[4] == "[local]")
+            if backend and fields[3] != database:
+                continue  # another database's client
+            key = "postgres"
+        elif name.startswith("redis-server") or name.startswith("redis"):
+            key = "redis"
+        else:
+            continue
+        with contextlib.suppress(psutil.Error):
+            totals[key] += sum(process.cpu_times()[:2])
     return totals
 
 
@@ -236,61 +231,120 @@ def worker_cpu(pid: int) -> float:
     return total
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--people", type=int, default=3000)
-    parser.add_argument("--emoji-share", type=float, default=0.005)
-    parser.add_argument("--concurrency", type=int, default=2)
-    parser.add_argument("--in-process", action="store_true", help="also time render alone")
-    args = parser.parse_args()
+MEDIAN_KEYS = ("seconds", "per_second", "rendered_and_queued_seconds",
+               "worker_cpu_ms_per_certificate", "sink_cpu_ms_per_certificate",
+               "postgres_cpu_ms_per_certificate", "redis_cpu_ms_per_certificate",
+               "total_cpu_ms_per_certificate", "pool_cpu_share", "avg_email_kb")  # fmt: skip
+
+
+def run_scenario(people: int, reps: int, emoji_share: float, concurrency: int,
+                 smoke: bool = False, in_process_too: bool = False) -> dict:  # fmt: skip
+    """`reps` end-to-end runs on a freshly seeded database each; medians; JSON and a table."""
     folder = Path(tempfile.mkdtemp(prefix="plenary-bench-"))
     embedded = None
-    redis_url = os.environ.get("REDIS_URL")
+    redis_url = os.environ.get("BENCH_REDIS_URL") or os.environ.get("REDIS_URL")
     if not redis_url:
         embedded = EmbeddedRedis(folder / "redis").start()
         redis_url = embedded.url
-    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{folder / 'bench.db'}"
+    database_url = (os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL")
+                    or f"sqlite:///{folder / 'bench.db'}")  # fmt: skip
     name = make_url(database_url).database or ""
     if database_url.startswith("postgresql") and not ("bench" in name or "test" in name):
         raise SystemExit("refusing to wipe a database whose name lacks 'bench' or 'test'")
     env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
            "PLENARY_VAR_DIR": str(folder), "LOG_LEVEL": "INFO"}  # fmt: skip
     settings = load_settings(env)
+    scenario = "certificates-smoke" if smoke else "certificates"
+    result: dict = {"scenario": scenario, "people": people, "reps": reps,
+                    "emoji_share": emoji_share, "concurrency": concurrency,
+                    "database": make_url(database_url).get_backend_name(),
+                    "machine": runner.machine() | {"layout": "worker, sink, PostgreSQL and "
+                                                   "Redis share the cores"}}  # fmt: skip
     try:
-        result: dict = {"people": args.people,
-                        "database": make_url(database_url).get_backend_name()}  # fmt: skip
-        if args.in_process:
-            event_id, _ = prepare(settings.database_url, args.people, args.emoji_share)
+        if in_process_too:
+            event_id, _ = prepare(settings.database_url, people, emoji_share)
             print("render + store in one process on one core…")
             result["in_process_one_core"] = in_process(event_id, settings.public_url)
             print(f"  {result['in_process_one_core']}")
-        event_id, organizer_id = prepare(settings.database_url, args.people, args.emoji_share)
-        print(f"{args.people} eligible; certificate run through "
-              f"`plenary worker --concurrency {args.concurrency}` to an SMTP sink…")  # fmt: skip
-        run = end_to_end(event_id, organizer_id, env, redis_url, args.concurrency)
-        stored = db.session.execute(
-            select(CertificateFile.renderer, func.count(),
-                   func.avg(func.length(CertificateFile.pdf)))
-            .group_by(CertificateFile.renderer)
-        ).all()  # fmt: skip
-        print(f"  {run['per_second']} certificates/s, {run['seconds']} s in total "
-              f"({run['emails']} emails, {run['distinct_message_ids']} distinct Message-IDs, "
-              f"rendered and queued after {run['rendered_and_queued_seconds']} s)")  # fmt: skip
-        result |= {
-            "end_to_end": run,
-            "load_average_after": os.getloadavg(),
-            "renderers": {
-                r: {"count": c, "avg_kb": round(float(a) / 1024, 1)} for r, c, a in stored
-            },
-        }
-        print(json.dumps(result, indent=2))
-        out = Path(__file__).parent / "results"
-        out.mkdir(exist_ok=True)
-        (out / "certificates.json").write_text(json.dumps(result, indent=2))
+        runs = []
+        for rep in range(reps):
+            event_id, organizer_id = prepare(settings.database_url, people, emoji_share)
+            print(f"[{rep + 1}/{reps}] {people} eligible; certificate run through "
+                  f"`plenary worker --concurrency {concurrency}` to an SMTP sink…")  # fmt: skip
+            run = end_to_end(event_id, organizer_id, env, redis_url, name, concurrency)
+            run["renderers"] = stored_files()
+            runs.append(run)
+            print(
+                f"  {run['seconds']} s, {run['per_second']}/s, {run['emails']} emails "
+                f"({run['distinct_keys']} distinct, {run['with_pdf']} with a PDF), "
+                f"CPU ms per certificate: worker {run['worker_cpu_ms_per_certificate']}, "
+                f"sink {run['sink_cpu_ms_per_certificate']}, PostgreSQL "
+                f"{run['postgres_cpu_ms_per_certificate']}, Redis "
+                f"{run['redis_cpu_ms_per_certificate']}; load {run['load_average_1min']}"
+            )
+        result["runs"] = runs
+        result["median"] = {key: runner.median_of(runs, key) for key in MEDIAN_KEYS}
+        result["nothing_lost"] = all(
+            r["emails"] == r["distinct_keys"] == r["with_pdf"] == r["certificates"] == people
+            for r in runs
+        )
+        result["machine"]["loadavg_end"] = os.getloadavg()
+        print_table(result)
+        print(f"results: {runner.write(scenario, result)}")
+        return result
     finally:
         db.remove()
         if embedded:
             embedded.stop()
+
+
+def stored_files() -> dict:
+    rows = db.session.execute(
+        select(CertificateFile.renderer, func.count(), func.avg(func.length(CertificateFile.pdf)))
+        .group_by(CertificateFile.renderer)
+    ).all()  # fmt: skip
+    db.remove()
+    return {r: {"count": c, "avg_kb": round(float(a) / 1024, 1)} for r, c, a in rows}
+
+
+COLUMNS = {"total s": "seconds", "cert/s": "per_second", "queued s": "rendered_and_queued_seconds",
+           "worker": "worker_cpu_ms_per_certificate", "sink": "sink_cpu_ms_per_certificate",
+           "postgres": "postgres_cpu_ms_per_certificate",
+           "redis": "redis_cpu_ms_per_certificate", "all": "total_cpu_ms_per_certificate",
+           "email KB": "avg_email_kb"}  # fmt: skip
+
+
+def print_table(result: dict) -> None:
+    rows = [
+        [i + 1, *(r[key] for key in COLUMNS.values()),
+         "{:.2f} → {:.2f}".format(*r["load_average_1min"]),
+         f"{r['emails']}/{r['distinct_keys']}/{r['with_pdf']}"]
+        for i, r in enumerate(result["runs"])
+    ]  # fmt: skip
+    rows.append(["median", *(result["median"][key] for key in COLUMNS.values()), "", ""])
+    print(
+        f"{result['people']} certificates rendered and emailed, {result['database']}, "
+        f"`plenary worker --concurrency {result['concurrency']}`; CPU in ms per certificate"
+    )
+    print(runner.table(["run", *COLUMNS, "load 1 min", "emails/keys/pdf"], rows))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench certificates",
+                                     description=__doc__.splitlines()[0])  # fmt: skip
+    parser.add_argument("--people", type=int, default=3000)
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--emoji-share", type=float, default=0.005)
+    parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument("--in-process", action="store_true", help="also time render alone")
+    parser.add_argument("--smoke", action="store_true", help="20 people (10 %% emoji), 1 rep")
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.people, args.reps, args.emoji_share = 20, 1, 0.1
+    result = run_scenario(args.people, args.reps, args.emoji_share, args.concurrency,
+                          smoke=args.smoke, in_process_too=args.in_process)  # fmt: skip
+    if not result["nothing_lost"]:
+        raise SystemExit("some certificate was not emailed exactly once with its PDF")
 
 
 if __name__ == "__main__":

@@ -11,15 +11,19 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session as OrmSession
 
 
-def insert_or_ignore(db: OrmSession, model: type, values: dict, conflict: list[str]) -> bool:
-    """Inserts one row unless `conflict` columns already hold these values; True if inserted."""
+def insert_or_ignore(
+    db: OrmSession, model: type, values: dict, conflict: list[str], key: str = "id"
+) -> bool:
+    """Inserts one row unless `conflict` columns already hold these values; True if inserted.
+
+    `key` names a column to return (the primary key, for tables whose key is not `id`)."""
     dialect = db.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
         insert(model)
         .values(**values)
         .on_conflict_do_nothing(index_elements=conflict)
-        .returning(model.id)
+        .returning(getattr(model, key))
     )
     # RETURNING, not rowcount: the ORM's insert path reports rowcount -1 on PostgreSQL.
     return db.execute(statement).scalar() is not None

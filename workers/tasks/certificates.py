@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 
 from celery import group
+from celery.signals import worker_init
 from sqlalchemy.exc import IntegrityError
 
 from plenary.certificates import relay as certificate_relay
@@ -27,6 +28,17 @@ log = logging.getLogger(__name__)
 
 # WeasyPrint on hostile input must not hold a worker forever (research/reliability.md §1.9).
 LIMITS = {"soft_time_limit": 60, "time_limit": 90}
+
+
+@worker_init.connect
+def load_renderers(**_) -> None:
+    """Imports the renderers and registers the fonts in the worker's main process, before the
+    prefork pool forks: each pool process would otherwise pay ~1.2 s of CPU for them on its
+    first certificate. (Web nodes still load them on first use: see files.py.)"""
+    import plenary.certificates.rendering.compose  # noqa: F401  (WeasyPrint, ReportLab, pypdf)
+    from plenary.certificates.rendering import fonts
+
+    fonts.register_all()
 
 
 @celery_app.task(name="plenary.certificates.run")
@@ -45,21 +57,29 @@ def run(job_id: int) -> int:
 
 @celery_app.task(name="plenary.certificates.render_batch", soft_time_limit=900, time_limit=960)
 def render_batch(certificate_ids: list[int], job_id: int | None = None) -> int:
-    """Renders, stores and emails each certificate, each in its own transaction."""
+    """Renders, stores and emails each certificate, each in its own transaction, from one
+    read of the whole batch."""
     current = settings()
-    queued = 0
-    for certificate_id in certificate_ids:
-        queued += deliver(int(certificate_id), job_id)
-        if job_id is not None:
-            certificate_relay.note_progress(redis_store.client, job_id, current.relay_stale_seconds)
-    return queued
-
-
-def deliver(certificate_id: int, job_id: int | None) -> bool:
     session = db.session()
     try:
-        return runs.deliver_one(
-            session, certificate_id, job_id=job_id, settings=settings(), now=system_clock.now()
+        batch = runs.load_batch(session, [int(i) for i in certificate_ids])
+        queued = 0
+        for item in batch:
+            queued += deliver(session, item, job_id)
+            if job_id is not None:
+                certificate_relay.note_progress(
+                    redis_store.client, job_id, current.relay_stale_seconds
+                )
+        return queued
+    finally:
+        db.remove()
+
+
+def deliver(session, item: runs.Loaded, job_id: int | None) -> bool:
+    certificate_id = item.certificate.id
+    try:
+        return runs.deliver_loaded(
+            session, item, job_id=job_id, settings=settings(), now=system_clock.now()
         )
     except IntegrityError:
         session.rollback()  # a concurrent delivery stored it first; the retry finds it done
@@ -72,8 +92,6 @@ def deliver(certificate_id: int, job_id: int | None) -> bool:
         if job_id is not None:
             runs.record_error(session, job_id, certificate_id, str(exc), system_clock.now())
         return False
-    finally:
-        db.remove()
 
 
 @celery_app.task(name="plenary.certificates.render", **LIMITS)

@@ -39,6 +39,15 @@ def email_certificate(
     if certificate.revoked_at is not None or is_queued(db, key):
         return False
     render_and_store(db, certificate, public_url=settings.public_url, now=now)
+    return queue_certificate_email(db, certificate, settings=settings, now=now)
+
+
+def queue_certificate_email(
+    db: OrmSession, certificate: Certificate, *, settings: Settings, now: datetime
+) -> bool:
+    """The outbox row of `email_certificate`, for a caller that checked the rest (the PDF is
+    stored, the certificate live); False if the email was queued already."""
+    key = dedupe_key(certificate.id)
     person, event = certificate.person, certificate.event
     language = person.language if person.language in ("ko", "en") else "en"
     title = event.title_ko if language == "ko" and event.title_ko else event.title

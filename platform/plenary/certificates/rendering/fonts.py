@@ -65,7 +65,10 @@ def _faces(family: str) -> tuple[tuple[str, frozenset[int]], ...]:
         if not path.exists():
             log.warning("%s is missing (apt-get install %s): slower certificates", path, package)
             continue
-        font = TTFont(name, str(path))
+        # Not ASCII-readable: ReportLab would otherwise put all 95 printable ASCII glyphs in
+        # every subset, used or not (~24 KB of a 71 KB certificate). Text extraction goes
+        # through the ToUnicode map either way.
+        font = TTFont(name, str(path), asciiReadable=False)
         pdfmetrics.registerFont(font)
         faces.append((name, frozenset(font.face.charToGlyph)))
     return tuple(faces)
@@ -89,7 +92,10 @@ def visual(text: str) -> str:
     return get_display(arabic_reshaper.reshape(text))
 
 
+@lru_cache(maxsize=4096)
 def covered(text: str, family: str) -> bool:
+    """Whether the family's faces draw every character (cached: every certificate of an
+    event checks the same session titles)."""
     faces = _faces(family)
     return bool(faces) and all(
         _ignorable(c) or any(ord(c) in cmap for _, cmap in faces) for c in visual(text)

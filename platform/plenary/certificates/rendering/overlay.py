@@ -174,8 +174,9 @@ def _ellipsize(text: str, family: str, size: float, room: float) -> str:
 
 def _qr(canvas: Canvas, url: str, layout: Layout) -> None:
     """The QR code as vector rectangles, one per horizontal run of dark modules."""
-    # A fixed mask skips segno's scoring of all eight (~9 ms); any mask is a valid code.
-    matrix = segno.make(url, error="m", mask=2, micro=False).matrix
+    # A fixed mask skips segno's scoring of all eight (~9 ms); any mask is a valid code. No
+    # error-level boost: level M is what the code carries either way, without the search.
+    matrix = segno.make(url, error="m", mask=2, micro=False, boost_error=False).matrix
     count = len(matrix) + 4  # a two-module quiet zone
     module = layout.qr_size * mm / count
     left = layout.qr_x * mm
