@@ -1,8 +1,9 @@
 """Certificates per second for 3,000 people, end to end: attendance rows in SQL → a
 certificate run (the organizer's job: issue, render in batches of 25, queue each email) →
-a real `plenary worker --concurrency 2` → the outbox sender → an SMTP sink in this process.
+a real `plenary worker --concurrency 2 --queues celery` → the outbox → a `plenary mailer`
+(gevent, 50 greenlets; `--mailer 0`: the worker sends too) → an SMTP sink in this process.
 
-    bench/run certificates [--people 3000] [--reps 3] [--emoji-share 0.005] [--in-process]
+    bench/run certificates [--people 3000] [--reps 3] [--mailer 50] [--in-process]
     bench/run certificates --smoke      # 20 people, 1 run: "nothing lost" for the test suite
 
 Timed from the job's commit to the last email accepted by the sink; each repetition on a
@@ -141,27 +142,44 @@ def in_process(event_id: int, public_url: str) -> dict:
             "cpu_ms_per_certificate": round(cpu * 1000 / len(ids), 1)}  # fmt: skip
 
 
+def start_tier(args: list[str], env: dict) -> tuple[subprocess.Popen, Path]:
+    """`plenary <args>` in its own process group, returned once Celery says it is ready."""
+    log = Path(tempfile.mkdtemp(prefix=f"bench-{args[0]}-")) / f"{args[0]}.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen([sys.executable, "-m", "plenary", *args], env=env,
+                                   stdout=output, stderr=subprocess.STDOUT,
+                                   start_new_session=True)  # fmt: skip
+    deadline = time.monotonic() + 60
+    while "ready." not in log.read_text(errors="replace"):
+        if time.monotonic() > deadline or process.poll() is not None:
+            raise SystemExit(f"{args[0]} not ready; log: {log}")
+        time.sleep(0.1)
+    return process, log
+
+
 def end_to_end(
-    event_id: int, organizer_id: int, env: dict, redis_url: str, database: str, concurrency: int
+    event_id: int,
+    organizer_id: int,
+    env: dict,
+    redis_url: str,
+    database: str,
+    concurrency: int,
+    mailer: int = 0,
 ) -> dict:
-    """Starts the certificate run as the organizer's POST does and waits for every email."""
+    """Starts the certificate run as the organizer's POST does and waits for every email.
+    With `mailer`, the production shape: the worker takes the `celery` queue and a gevent
+    `plenary mailer` of that many greenlets sends the emails; else the worker does both."""
     server = SinkServer().start()
     env = {**env, "SMTP_URL": server.url}
     configure_celery(task_client, redis_url)
-    log = Path(tempfile.mkdtemp(prefix="bench-worker-")) / "worker.log"
-    with log.open("wb") as output:
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "plenary", "worker", f"--concurrency={concurrency}"],
-            env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
+    queues = ["--queues=celery"] if mailer else []
+    worker, log = start_tier(["worker", f"--concurrency={concurrency}", *queues], env)
+    tiers = [worker]
     try:
-        deadline = time.monotonic() + 60
-        while "ready." not in log.read_text(errors="replace"):
-            if time.monotonic() > deadline or worker.poll() is not None:
-                raise SystemExit(f"worker not ready; log: {log}")
-            time.sleep(0.1)
+        if mailer:
+            tiers.append(start_tier(["mailer", f"--concurrency={mailer}"], env)[0])
         load_before = os.getloadavg()[0]
-        before = cpu_now(worker.pid, server, database)
+        before = cpu_now(tiers, server, database)
         started = time.perf_counter()
         with db.transaction() as session:
             event, organizer = session.get(Event, event_id), session.get(Person, organizer_id)
@@ -176,14 +194,15 @@ def end_to_end(
                     rendered_at, expected = time.perf_counter() - started, job.total
                     server.sink.expect(expected)
                 db.remove()
-            if worker.poll() is not None:
-                raise SystemExit(f"worker died; log: {log}")
+            if any(tier.poll() is not None for tier in tiers):
+                raise SystemExit(f"a worker died; log: {log}")
         elapsed = time.perf_counter() - started
-        used = {k: v - before.get(k, 0.0) for k, v in cpu_now(worker.pid, server, database).items()}
+        used = {k: v - before.get(k, 0.0) for k, v in cpu_now(tiers, server, database).items()}
         load_after = os.getloadavg()[0]
     finally:
-        os.killpg(worker.pid, 15)
-        worker.wait(30)
+        for tier in tiers:
+            os.killpg(tier.pid, 15)
+            tier.wait(30)
         server.stop()
     sink = server.sink
     per = {f"{k}_cpu_ms_per_certificate": round(v * 1000 / expected, 1) for k, v in used.items()}
@@ -192,16 +211,17 @@ def end_to_end(
             "emailed_twice": sum(1 for n in sink.keys.values() if n > 1),
             "with_pdf": len(sink.with_pdf), "avg_email_kb": round(sink.bytes / 1024 / expected, 1),
             "rendered_and_queued_seconds": round(rendered_at, 2), "concurrency": concurrency,
+            "mailer": mailer,
             **per, "total_cpu_ms_per_certificate": round(sum(used.values()) * 1000 / expected, 1),
             "pool_cpu_share": round(used["worker"] / elapsed / concurrency, 2),
             "load_average_1min": [load_before, load_after]}  # fmt: skip
 
 
-def cpu_now(worker_pid: int, server: SinkServer, database: str) -> dict[str, float]:
-    """CPU seconds used so far by the worker (and its pool), the sink's thread, the PostgreSQL
+def cpu_now(tiers: list[subprocess.Popen], server: SinkServer, database: str) -> dict[str, float]:
+    """CPU seconds used so far by the workers (and their pools), the sink's thread, the PostgreSQL
     backends connected to `database` plus the server's own background processes (WAL writer,
     checkpointer: shared with other users of the server), and redis-server (shared too)."""
-    totals = {"worker": worker_cpu(worker_pid), "sink": server.cpu_seconds(),
+    totals = {"worker": sum(worker_cpu(tier.pid) for tier in tiers), "sink": server.cpu_seconds(),
               "postgres": 0.0, "redis": 0.0}  # fmt: skip
     for process in psutil.process_iter(["name", "cmdline"]):
         name = process.info["name"] or ""
@@ -238,7 +258,8 @@ MEDIAN_KEYS = ("seconds", "per_second", "rendered_and_queued_seconds",
 
 
 def run_scenario(people: int, reps: int, emoji_share: float, concurrency: int,
-                 smoke: bool = False, in_process_too: bool = False) -> dict:  # fmt: skip
+                 smoke: bool = False, in_process_too: bool = False,
+                 mailer: int = 0) -> dict:  # fmt: skip
     """`reps` end-to-end runs on a freshly seeded database each; medians; JSON and a table."""
     folder = Path(tempfile.mkdtemp(prefix="plenary-bench-"))
     embedded = None
@@ -256,7 +277,7 @@ def run_scenario(people: int, reps: int, emoji_share: float, concurrency: int,
     settings = load_settings(env)
     scenario = "certificates-smoke" if smoke else "certificates"
     result: dict = {"scenario": scenario, "people": people, "reps": reps,
-                    "emoji_share": emoji_share, "concurrency": concurrency,
+                    "emoji_share": emoji_share, "concurrency": concurrency, "mailer": mailer,
                     "database": make_url(database_url).get_backend_name(),
                     "machine": runner.machine() | {"layout": "worker, sink, PostgreSQL and "
                                                    "Redis share the cores"}}  # fmt: skip
@@ -269,9 +290,12 @@ def run_scenario(people: int, reps: int, emoji_share: float, concurrency: int,
         runs = []
         for rep in range(reps):
             event_id, organizer_id = prepare(settings.database_url, people, emoji_share)
-            print(f"[{rep + 1}/{reps}] {people} eligible; certificate run through "
-                  f"`plenary worker --concurrency {concurrency}` to an SMTP sink…")  # fmt: skip
-            run = end_to_end(event_id, organizer_id, env, redis_url, name, concurrency)
+            shape = f"worker --concurrency {concurrency}" + (
+                f" --queues celery + mailer --concurrency {mailer}" if mailer else ""
+            )
+            print(f"[{rep + 1}/{reps}] {people} eligible; certificates through `plenary "
+                  f"{shape}` to an SMTP sink…")  # fmt: skip
+            run = end_to_end(event_id, organizer_id, env, redis_url, name, concurrency, mailer)
             run["renderers"] = stored_files()
             runs.append(run)
             print(
@@ -324,7 +348,9 @@ def print_table(result: dict) -> None:
     rows.append(["median", *(result["median"][key] for key in COLUMNS.values()), "", ""])
     print(
         f"{result['people']} certificates rendered and emailed, {result['database']}, "
-        f"`plenary worker --concurrency {result['concurrency']}`; CPU in ms per certificate"
+        f"`plenary worker --concurrency {result['concurrency']}`"
+        f"{' + mailer --concurrency ' + str(result['mailer']) if result['mailer'] else ''}; "
+        "CPU in ms per certificate (worker: with the mailer)"
     )
     print(runner.table(["run", *COLUMNS, "load 1 min", "emails/keys/pdf"], rows))
 
@@ -335,14 +361,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--people", type=int, default=3000)
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--emoji-share", type=float, default=0.005)
-    parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument("--concurrency", type=int, default=2, help="prefork worker processes")
+    parser.add_argument("--mailer", type=int, default=50,
+                        help="greenlets of a `plenary mailer` sending the emails (the "
+                             "production shape); 0: the worker sends them too")  # fmt: skip
     parser.add_argument("--in-process", action="store_true", help="also time render alone")
     parser.add_argument("--smoke", action="store_true", help="20 people (10 %% emoji), 1 rep")
     args = parser.parse_args(argv)
     if args.smoke:
         args.people, args.reps, args.emoji_share = 20, 1, 0.1
     result = run_scenario(args.people, args.reps, args.emoji_share, args.concurrency,
-                          smoke=args.smoke, in_process_too=args.in_process)  # fmt: skip
+                          smoke=args.smoke, in_process_too=args.in_process,
+                          mailer=args.mailer)  # fmt: skip
     if not result["nothing_lost"]:
         raise SystemExit("some certificate was not emailed exactly once with its PDF")
 
