@@ -41,7 +41,7 @@ def throttled(client: redis.Redis, key: str, interval_ms: int, publish: Callable
     if mark in _scheduled:
         return
     if client.set(gate, "1", nx=True, px=interval_ms):
-        publish()
+        _publish(client, gate, interval_ms, publish)
     elif client.set(f"{gate}:pending", "1", nx=True, px=interval_ms * 2):
         _scheduled.add(mark)
         socketio.start_background_task(_trailing, client, gate, interval_ms, publish)
@@ -60,10 +60,19 @@ def _trailing(
             _scheduled.discard(mark)
             client.delete(f"{gate}:pending")
             if client.set(gate, "1", nx=True, px=interval_ms):
-                publish()
+                _publish(client, gate, interval_ms, publish)
                 return
             if not client.set(f"{gate}:pending", "1", nx=True, px=interval_ms * 2):
                 return  # a trailing broadcast scheduled after our mark went down reads later
             _scheduled.add(mark)
     finally:
         _scheduled.discard(mark)
+
+
+def _publish(client: redis.Redis, gate: str, interval_ms: int, publish: Callable[[], None]) -> None:
+    """Publishes, then holds the gate a full interval from the end: a broadcast slowed by a
+    busy server must not leave just before the next one (listeners would get both at once)."""
+    try:
+        publish()
+    finally:
+        client.set(gate, "1", px=interval_ms)

@@ -3,7 +3,11 @@
 The vote row's primary key (question, person) is the one-vote rule; the question's `votes`
 counter moves in the same transaction with an atomic `votes = votes ± 1`, so concurrent
 voters on any number of nodes serialize on the row and the count always equals the rows.
-The room hears about counts through `qa:updated`, coalesced per question (rooms/coalesce).
+The room hears about counts through `qa:updated`, coalesced per session (rooms/coalesce):
+each vote marks its question in a Redis set, and at most one broadcast per interval takes
+the marked questions and sends each one's current count, all in one frame. Per session, not
+per question: in a storm on 20 questions that is one frame per interval to every listener
+instead of one per question (fan-out costs per frame and recipient, docs/BENCHMARKS.md).
 
 A vote is two round trips and the commit: the access check reads the question's session and
 status in the same statement, and the vote row and the counter are written with Core
@@ -27,11 +31,14 @@ from plenary.errors import Closed, Conflict, NotFound
 from plenary.models import Question, QuestionVote
 from plenary.rooms import access, coalesce
 
-ANNOUNCE_INTERVAL_MS = 500  # at most ~2 `qa:updated` a second per question for votes
+# At most one vote broadcast per session every 600 ms: under two `qa:updated` a second per
+# question as listeners receive them, even when one broadcast leaves late (its SQL, a
+# room batch window) and the next on time; at 500 ms a listener could count three.
+ANNOUNCE_INTERVAL_MS = 600
 QUESTIONS, VOTES = Question.__table__, QuestionVote.__table__
 QUESTION_ID = bindparam("question_id")
 # The access check plus the question's status, NULL when it is not in this session.
-_VOTE_ACCESS = access.access_query(
+_VOTE_ACCESS = access.rank_query(
     select(QUESTIONS.c.status)
     .where(QUESTIONS.c.id == QUESTION_ID, QUESTIONS.c.session_id == access.SESSION_ID)
     .scalar_subquery()
@@ -61,7 +68,7 @@ def vote(
     """Adds (up) or withdraws (not up) the person's vote; returns the new count."""
     params = {**access.ids(person_id, session_id), "question_id": question_id}
     row = db.execute(_VOTE_ACCESS, params).one_or_none()
-    access.checked(row, session_id)
+    access.checked_rank(row, session_id)
     status = row.question_status
     if status is None:
         db.rollback()
@@ -87,6 +94,29 @@ def vote(
     return {"question_id": question_id, "votes": votes}
 
 
-def announce_votes(client: redis.Redis, question_id: int, publish: Callable[[], None]) -> None:
-    """Schedules the coalesced `qa:updated` for this question's count (publish reads afresh)."""
-    coalesce.throttled(client, f"qa:votes:{question_id}", ANNOUNCE_INTERVAL_MS, publish)
+def voted_key(session_id: int) -> str:
+    return f"plenary:qa:{session_id}:voted"
+
+
+def announce_votes(
+    client: redis.Redis, session_id: int, question_id: int, publish: Callable[[], None]
+) -> None:
+    """After the vote's commit: marks the question and schedules the session's coalesced
+    broadcast (`publish` takes the marked questions and reads their counts afresh)."""
+    client.sadd(voted_key(session_id), question_id)
+    coalesce.throttled(client, f"qa:votes:{session_id}", ANNOUNCE_INTERVAL_MS, publish)
+
+
+def take_voted(client: redis.Redis, session_id: int) -> list[int]:
+    """The questions voted on since the last take, unmarked in the same step."""
+    pipe = client.pipeline(transaction=True)
+    pipe.smembers(voted_key(session_id))
+    pipe.delete(voted_key(session_id))
+    members, _ = pipe.execute()
+    return sorted(int(m) for m in members)
+
+
+def mark_voted(client: redis.Redis, session_id: int, question_ids: list[int]) -> None:
+    """Puts questions back (a broadcast that failed): the next vote's broadcast sends them."""
+    if question_ids:
+        client.sadd(voted_key(session_id), *question_ids)
