@@ -48,10 +48,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--duration", type=float, default=10.0, help="publishing seconds")
     parser.add_argument("--attendees", type=int, default=None,
                         help="join-storm / memory; vote-storm: voters")  # fmt: skip
-    parser.add_argument("--window", type=float, default=10.0,
-                        help="join-storm / vote-storm: seconds")  # fmt: skip
+    parser.add_argument("--window", type=float, default=None,
+                        help="join-storm (10) / vote-storm (20): seconds")  # fmt: skip
     parser.add_argument("--questions", type=int, default=20, help="vote-storm")
-    parser.add_argument("--share", type=float, default=1.0,
+    parser.add_argument("--share", type=float, default=0.1,
                         help="vote-storm: share of the questions each voter votes on")  # fmt: skip
     parser.add_argument("--deflate", choices=["both", "on", "off"], default="both",
                         help="memory: offer permessage-deflate as browsers do")  # fmt: skip
@@ -68,7 +68,8 @@ def main(argv: list[str] | None = None) -> None:
     elif args.scenario == "join-storm":
         from bench.storm import join_storm
 
-        join_storm(args.targets or ["B", "N"], args.attendees or 3000, args.window, args.reps)
+        join_storm(args.targets or ["B", "N"], args.attendees or 3000, args.window or 10.0,
+                   args.reps)  # fmt: skip
     elif args.scenario == "vote-storm":
         vote_scenario(args)
     else:
@@ -83,7 +84,7 @@ def vote_scenario(args: argparse.Namespace) -> None:
     from bench.votes import vote_storm
 
     cfg = {"voters": args.attendees or 1000, "questions": args.questions, "share": args.share,
-           "window": args.window, "ramp": args.ramp}  # fmt: skip
+           "window": args.window or 20.0, "ramp": args.ramp}  # fmt: skip
     keys, reps, name = args.targets or ["P", "B"], args.reps, "vote-storm"
     if args.smoke:
         cfg.update(voters=50, questions=3, share=1.0, window=3.0)

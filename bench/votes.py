@@ -1,7 +1,7 @@
 """Scenario 4: the Q&A vote storm, P against B (N has no Q&A handler).
 
-    python -m bench vote-storm [--attendees 1000] [--questions 20] [--share 1.0]
-                               [--window 10] [--targets P,B] [--reps 3] [--smoke]
+    python -m bench vote-storm [--attendees 1000] [--questions 20] [--share 0.1]
+                               [--window 20] [--targets P,B] [--reps 3] [--smoke]
 
 A moderator asks the questions; the attendees join the session, then each votes on
 `share` of the questions (every question gets the same number of votes), the votes spread
