@@ -1,11 +1,11 @@
 """`python -m bench <scenario> [options]` (or `bench/run <scenario> ...`): one row per command.
 
-Scenarios: plenary (1), breakouts (2), join-storm (3), memory (5), attendance (6),
-registrations (7), certificates (8), two-nodes (9), startup. Those with a module of their
-own take that module's options (`bench/run certificates -h`). `--smoke` shrinks any scenario
-to a size the test suite runs (fan-out: 50 listeners, 5 msg/s, 3 s, one repetition, B and
-whatever --targets names; registrations: 30; certificates: 20 people; one repetition): no
-timing, only "nothing lost".
+Scenarios: plenary (1), breakouts (2), join-storm (3), vote-storm (4), memory (5),
+attendance (6), registrations (7), certificates (8), two-nodes (9), startup. Those with a
+module of their own take that module's options (`bench/run certificates -h`). `--smoke`
+shrinks any scenario to a size the test suite runs (fan-out: 50 listeners, 5 msg/s, 3 s, B
+and whatever --targets names; vote-storm: 50 voters on 3 questions in 3 s; registrations:
+30; certificates: 20 people; one repetition): no timing, only "nothing lost".
 """
 
 from __future__ import annotations
@@ -48,7 +48,8 @@ def main(argv: list[str] | None = None) -> None:
         return
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("scenario", choices=["plenary", "breakouts", "two-nodes", "join-storm",
-                                             "memory", "registrations", *MODULES])  # fmt: skip
+                                             "vote-storm", "memory", "registrations",
+                                             *MODULES])  # fmt: skip
     parser.add_argument("--targets", type=_keys, default=None, help="B,N,P")
     parser.add_argument("--listeners", type=_ints, default=None)
     parser.add_argument("--rooms", type=int, default=None)
@@ -56,14 +57,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--senders", type=int, default=None, help="senders per room")
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--duration", type=float, default=10.0, help="publishing seconds")
-    parser.add_argument("--attendees", type=int, default=None, help="join-storm / memory")
-    parser.add_argument("--window", type=float, default=10.0, help="join-storm: seconds")
+    parser.add_argument("--attendees", type=int, default=None,
+                        help="join-storm / memory; vote-storm: voters")  # fmt: skip
+    parser.add_argument("--window", type=float, default=None,
+                        help="join-storm (10) / vote-storm (20): seconds")  # fmt: skip
+    parser.add_argument("--questions", type=int, default=20, help="vote-storm")
+    parser.add_argument("--share", type=float, default=0.1,
+                        help="vote-storm: share of the questions each voter votes on")  # fmt: skip
     parser.add_argument("--deflate", choices=["both", "on", "off"], default="both",
                         help="memory: offer permessage-deflate as browsers do")  # fmt: skip
     parser.add_argument("--refuse-deflate", action="store_true",
                         help="memory: B declines the deflate offer (WSGI middleware)")  # fmt: skip
     parser.add_argument("--ramp", type=int, default=250,
-                        help="memory: connections (and joins) per second")  # fmt: skip
+                        help="memory / vote-storm: connections (and joins) per second")  # fmt: skip
     parser.add_argument("--offer-deflate", action="store_true",
                         help="fan-out: clients offer permessage-deflate")  # fmt: skip
     parser.add_argument("--smoke", action="store_true")
@@ -84,13 +90,28 @@ def main(argv: list[str] | None = None) -> None:
     elif args.scenario == "join-storm":
         from bench.storm import join_storm
 
-        join_storm(args.targets or ["B", "N"], args.attendees or 3000, args.window, args.reps)
+        join_storm(args.targets or ["B", "N"], args.attendees or 3000, args.window or 10.0,
+                   args.reps)  # fmt: skip
+    elif args.scenario == "vote-storm":
+        vote_scenario(args)
     else:
         from bench.storm import memory
 
         deflate = {"both": [False, True], "on": [True], "off": [False]}[args.deflate]
         memory(args.targets or ["B", "N"], args.attendees or 5000, deflate, args.reps,
                refuse_deflate=args.refuse_deflate, ramp=args.ramp)  # fmt: skip
+
+
+def vote_scenario(args: argparse.Namespace) -> None:
+    from bench.votes import vote_storm
+
+    cfg = {"voters": args.attendees or 1000, "questions": args.questions, "share": args.share,
+           "window": args.window or 20.0, "ramp": args.ramp}  # fmt: skip
+    keys, reps, name = args.targets or ["P", "B"], args.reps, "vote-storm"
+    if args.smoke:
+        cfg.update(voters=50, questions=3, share=1.0, window=3.0)
+        reps, name = 1, "vote-storm-smoke"
+    vote_storm(keys, cfg, reps, name)
 
 
 def fanout_scenario(args: argparse.Namespace) -> None:

@@ -5,7 +5,8 @@ folder), REDIS_URL from BENCH_REDIS_URL (default redis://127.0.0.1:6379/15, flus
 first; BENCH_REDIS_URL=embedded leaves REDIS_URL unset so Plenary starts its own).
 Seeding: `plenary seed-demo`, then `plenary demo-tokens --event hr-forum --count N`.
 Rooms: the sessions of hr-forum whose status is "live" (for breakouts, bench.plenary_seed
-adds live copies of the demo's workshop until there are enough).
+adds live copies of the demo's workshop until there are enough). Q&A (scenario 4): a live
+session with Q&A on, and its moderator from `plenary create-user --role moderator`.
 """
 
 from __future__ import annotations
@@ -82,3 +83,18 @@ class Plenary(Target):
                 f"needs {count}, and bench.plenary_seed did not make more."
             )
         return live[:count]
+
+    def qa_room(self) -> tuple[int, bool]:
+        """A live session with Q&A on: (id, whether its questions are moderated)."""
+        sessions = get_json(f"{self.urls[0]}/api/v1/events/{EVENT}/sessions")["sessions"]
+        live = [s for s in sessions if s["status"] == "live" and s.get("qa_enabled")]
+        if not live:
+            raise SystemExit("P: the demo forum has no live session with Q&A on")
+        return live[0]["id"], bool(live[0].get("qa_moderated"))
+
+    def moderator_token(self, session_id: int) -> str:
+        """A moderator of the session (created or updated: idempotent); the token printed last."""
+        out = self._plenary("create-user", "bench-moderator@plenary.invalid", "--name",
+                            "Bench Moderator", "--role", "moderator", "--event", EVENT,
+                            "--session", str(session_id))  # fmt: skip
+        return out.split()[-1]

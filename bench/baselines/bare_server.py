@@ -6,6 +6,11 @@ Speaks the chat part of CONTRACT.md with nothing behind it: connect with any aut
 `session:join` {session_id} joins the room, `chat:send` {session_id, body, client_id}
 broadcasts a `chat:message` {seq, session_id, message} of Plenary's shape to the room and
 acks {ok, message}. No storage, no checks, no rate limit: what is left is the stack.
+
+Q&A (scenario 4), in memory: `qa:ask` {session_id, body} stores a visible question and
+broadcasts `qa:question`; `qa:vote` {session_id, question_id, up} counts one vote per
+connection and broadcasts one `qa:updated` per vote, uncoalesced; `GET
+/api/v1/sessions/<id>/questions` lists the counts.
 """
 
 from gevent import monkey
@@ -16,7 +21,7 @@ import argparse  # noqa: E402
 import itertools  # noqa: E402
 from datetime import UTC, datetime  # noqa: E402
 
-from flask import Flask  # noqa: E402
+from flask import Flask, jsonify, request  # noqa: E402
 from flask_socketio import SocketIO, emit, join_room  # noqa: E402
 
 AUTHOR = {"id": 1, "name": "Bench Sender", "city": "Gwangju", "country": "KR"}
@@ -62,7 +67,52 @@ def build(message_queue: str | None, channel: str) -> tuple[Flask, SocketIO]:
              to=str(session_id))  # fmt: skip
         return {"ok": True, "message": message}
 
+    add_qa(app, socketio, seqs, ids)
     return app, socketio
+
+
+def add_qa(app: Flask, socketio: SocketIO, seqs: dict, ids: itertools.count) -> None:
+    questions: dict[int, dict] = {}  # id -> the question as sent
+    voters: dict[int, set] = {}  # id -> the connections that voted for it
+    session_of: dict[int, int] = {}
+
+    def broadcast(event: str, session_id: int, question: dict) -> None:
+        seq = next(seqs.setdefault(session_id, itertools.count(1)))
+        emit(event, {"seq": seq, "session_id": session_id, "question": question},
+             to=str(session_id))  # fmt: skip
+
+    @socketio.on("qa:ask")
+    def qa_ask(data):
+        session_id = int(data["session_id"])
+        question = {"id": next(ids), "body": str(data["body"]),
+                    "author": AUTHOR, "anonymous": False, "status": "visible", "votes": 0,
+                    "pinned": False, "asked_at": _now()}  # fmt: skip
+        questions[question["id"]] = question
+        voters[question["id"]], session_of[question["id"]] = set(), session_id
+        broadcast("qa:question", session_id, question)
+        return {"ok": True, "question": question}
+
+    @socketio.on("qa:vote")
+    def qa_vote(data):
+        question = questions.get(int(data["question_id"]))
+        if question is None:
+            return {"ok": False, "error": {"code": "not_found", "message": "no such question"}}
+        mine, sid = voters[question["id"]], request.sid
+        if bool(data["up"]) == (sid in mine):
+            return {"ok": False, "error": {"code": "conflict", "message": "vote twice"}}
+        (mine.add if data["up"] else mine.discard)(sid)
+        question["votes"] = len(mine)
+        broadcast("qa:updated", session_of[question["id"]], question)
+        return {"ok": True, "question_id": question["id"], "votes": question["votes"]}
+
+    @app.get("/api/v1/sessions/<int:session_id>/questions")
+    def list_questions(session_id: int):
+        return jsonify({"questions": [q for i, q in questions.items()
+                                      if session_of[i] == session_id]})  # fmt: skip
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat().replace("+00:00", "Z")
 
 
 def refuse_deflate(wsgi_app):

@@ -4,7 +4,8 @@
 
 Modes: `fanout` (attendees join rooms, senders publish on a fixed schedule, deliveries
 counted and timed), `joinstorm` (attendees connect + join at a fixed rate, join times),
-`idle` (attendees connect and stay; server RSS before, idle, after one broadcast).
+`idle` (attendees connect and stay; server RSS before, idle, after one broadcast),
+`votes` (scenario 4, bench/loadgen/votes.py: a moderator asks, the attendees vote).
 Spec keys: attendees [[token, room, url], ...], senders {room: [attendee index, ...]},
 rate (messages/s per room), duration, ramp (attendees/s), server_pids, sample_every,
 deflate, drain (s), settle (s). The process starts by one probe attendee and stops with
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from bench import procstat
 from bench.loadgen.crowd import Crowd, percentile
+from bench.loadgen.votes import VoteCrowd, run_votes
 
 VOID_ABOVE = 0.80  # a load generator busier than this on its core may be the bottleneck
 
@@ -175,11 +177,13 @@ def _per_conn(mb: float, conns: int) -> float | None:
 
 
 async def main_async(spec: dict) -> dict:
-    crowd = Crowd([], sample_every=spec.get("sample_every", 10), deflate=spec.get("deflate", False))
+    kind = VoteCrowd if spec["mode"] == "votes" else Crowd
+    crowd = kind([], sample_every=spec.get("sample_every", 10), deflate=spec.get("deflate", False))
     error = await probe(crowd, spec)
     if error:
         return {"error": error}
-    runner = {"fanout": run_fanout, "joinstorm": run_joinstorm, "idle": run_idle}[spec["mode"]]
+    runner = {"fanout": run_fanout, "joinstorm": run_joinstorm, "idle": run_idle,
+              "votes": run_votes}[spec["mode"]]  # fmt: skip
     result = await runner(crowd, spec)
     for conn in crowd.conns:
         conn.close()

@@ -109,3 +109,37 @@ def test_registrations_smoke_every_registration_gets_exactly_one_email(tmp_path,
     assert run["non_202"] == 0 and run["received"] == 30, run
     assert run["distinct_recipients"] == 30 and run["duplicates"] == 0, run
     assert run["outbox_sent"] == 30 and run["confirmed"] == 30, run
+
+
+def vote_smoke(tmp_path: Path, targets: str, env: dict | None = None) -> dict:
+    """`python -m bench vote-storm --smoke`: 50 voters on 3 questions, 150 votes in 3 s."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "vote-storm", "--smoke", "--targets", targets],
+        cwd=ROOT, env={**os.environ, "BENCH_RESULTS": str(tmp_path), **(env or {})},
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    return json.loads((tmp_path / "vote-storm-smoke.json").read_text())
+
+
+def assert_every_vote_counted(result: dict, key: str) -> None:
+    (run,) = [r for r in result["runs"] if r["target"] == key]
+    assert run["voters"] == 50 and run["questions"] == 3, run
+    assert run["votes_sent"] == 150 and run["votes_ok"] == 150, run
+    assert run["errors"] == 0 and run["ack_lost"] == 0, run
+    # The counts read back equal the votes acked, and the last qa:updated every sampled
+    # listener got of each question carries that count: nothing lost on the way.
+    assert run["counts_exact"] and run["listeners_saw_final"], run
+    assert run["final_counts"] == run["acked_counts"] == {str(q): 50 for q in
+                                                         run["final_counts"]}, run  # fmt: skip
+    assert run["updated_delivered"] > 0 and run["server_cpu_s"] > 0, run
+
+
+def test_vote_storm_smoke_against_the_bare_server_counts_every_vote(tmp_path):
+    assert_every_vote_counted(vote_smoke(tmp_path, "B"), "B")
+
+
+def test_vote_storm_smoke_against_plenary_counts_every_vote(tmp_path, fresh):
+    env = {"BENCH_REDIS_URL": fresh.settings.effective_redis_url,
+           "BENCH_DATABASE_URL": fresh.settings.database_url}  # fmt: skip
+    assert_every_vote_counted(vote_smoke(tmp_path, "P", env), "P")

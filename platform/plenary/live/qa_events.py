@@ -29,10 +29,11 @@ def on_vote(person_id: int, payload: QaVote) -> dict[str, Any]:
                         now=clock().now())  # fmt: skip
     votes.announce_votes(
         redis_store.client,
+        payload.session_id,
         payload.question_id,
         later_in_app(
             lambda: questions.publish_votes(
-                redis_store.client, db.session(), payload.question_id, clock().now()
+                redis_store.client, db.session(), payload.session_id, clock().now()
             )
         ),
     )

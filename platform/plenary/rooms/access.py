@@ -29,6 +29,14 @@ def access_query(*columns: Any) -> Select:
     )
 
 
+def rank_query(*columns: Any) -> Select:
+    """SELECT the caller's rank and `columns` for an existing session, without loading the
+    session row as an ORM object: for actions that need no session setting (a Q&A vote)."""
+    return select(session_rank(PERSON_ID).label("rank"), *columns).where(
+        EventSession.id == SESSION_ID
+    )
+
+
 def ids(person_id: int, session_id: int) -> dict[str, int]:
     return {"person_id": person_id, "session_id": session_id}
 
@@ -40,10 +48,21 @@ def checked(row: Any, session_id: int) -> tuple[EventSession, str]:
     """The session and role from a row of `access_query`; NotFound or Forbidden otherwise."""
     if row is None:
         raise NotFound(f"no session {session_id}", field="session_id")
-    role = role_of_rank(row[1])
+    return row[0], _role(row[1])
+
+
+def checked_rank(row: Any, session_id: int) -> str:
+    """The role from a row of `rank_query`; NotFound or Forbidden as `checked`."""
+    if row is None:
+        raise NotFound(f"no session {session_id}", field="session_id")
+    return _role(row.rank)
+
+
+def _role(rank: int | None) -> str:
+    role = role_of_rank(rank)
     if role is None:
         raise Forbidden("you need a confirmed registration for this event to enter its rooms")
-    return row[0], role
+    return role
 
 
 def room_access(db: OrmSession, person_id: int, session_id: int) -> tuple[EventSession, str]:

@@ -54,6 +54,22 @@ def emit_room_event(
         _coalescer.emit(session_id, room, event, payload)
 
 
+def emit_room_events(session_id: int, events: list[list[Any]]) -> None:
+    """Sends several room events of one change to the session's room, in one frame when
+    batching is on and the room was quiet (else queued together for the room's flush)."""
+    room = session_room(session_id)
+    if _coalescer is None:
+        for event, payload in events:
+            _send(event, payload, room)
+    else:
+        _coalescer.emit_many(session_id, room, events)
+
+
+def emit_all_after_commit(db: OrmSession, session_id: int, events: list[list[Any]]) -> None:
+    """Queues several room events on the transaction, sent together once it commits."""
+    after_commit(db, partial(emit_room_events, session_id, events))
+
+
 def emit_after_commit(
     db: OrmSession,
     session_id: int,

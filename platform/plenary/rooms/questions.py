@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session as OrmSession
 from plenary.auth.roles import can_moderate
 from plenary.errors import Closed, Conflict, NotFound
 from plenary.models import EventSession, Question
-from plenary.rooms import access, room_log
-from plenary.rooms.broadcast import emit_after_commit
+from plenary.rooms import access, room_log, votes
+from plenary.rooms.broadcast import emit_after_commit, emit_all_after_commit
 from plenary.rooms.qa_wire import PUBLIC_STATUSES, wire_many, wire_one
 from plenary.rooms.seq_retry import Take, with_seq
 from plenary.rooms.text import clean_text
@@ -126,22 +126,31 @@ def moderate(
     return with_seq(client, db, session_id, work)
 
 
-def publish_votes(client: redis.Redis, db: OrmSession, question_id: int, now: datetime) -> None:
-    """Broadcasts a question's current vote count as `qa:updated` (called coalesced)."""
+def publish_votes(client: redis.Redis, db: OrmSession, session_id: int, now: datetime) -> None:
+    """Broadcasts `qa:updated` with the current count of every question voted on since the
+    last call, as one frame (called coalesced, per session; see rooms/votes)."""
+    ids = votes.take_voted(client, session_id)
+    if not ids:
+        return
 
     def work(take: Take) -> None:
-        question = db.get(Question, question_id)
-        if question is None or question.status not in PUBLIC_STATUSES:
-            db.rollback()
-            return
-        wire = wire_one(db, question)
-        _announce(client, db, question.session_id, "qa:updated", wire, public=True, take=take,
-                  now=now)  # fmt: skip
+        rows = db.scalars(select(Question).where(
+            Question.id.in_(ids), Question.session_id == session_id,
+            Question.status.in_(PUBLIC_STATUSES)).order_by(Question.id)).all()  # fmt: skip
+        events = []
+        for wire in wire_many(db, list(rows)):
+            payload = room_log.record(client, db, session_id, "qa:updated", {"question": wire},
+                                      now=now, seq=take(client, db, session_id))  # fmt: skip
+            events.append(["qa:updated", payload])
+        if events:
+            emit_all_after_commit(db, session_id, events)
         db.commit()
 
-    question = db.get(Question, question_id)
-    if question is not None:
-        with_seq(client, db, question.session_id, work)
+    try:
+        with_seq(client, db, session_id, work)
+    except Exception:
+        votes.mark_voted(client, session_id, ids)
+        raise
 
 
 def visible_questions(db: OrmSession, session_id: int, role: str | None, *, sort: str = "top"):

@@ -61,6 +61,11 @@ class RoomCoalescer:
 
     def emit(self, session_id: int, room: str, event: str, payload: dict[str, Any]) -> None:
         """Sends now if the room was quiet for a window, else queues for the room's flush."""
+        self.emit_many(session_id, room, [[event, payload]])
+
+    def emit_many(self, session_id: int, room: str, events: list[list[Any]]) -> None:
+        """Several events as one unit: one frame now if the room was quiet, else queued
+        together (a change that touched several questions reaches clients in one frame)."""
         now = self._clock()
         with self._lock:
             state = self._rooms.get(room)
@@ -71,13 +76,13 @@ class RoomCoalescer:
                 send_now = True
             else:
                 send_now = False
-                state.queued.append([event, payload])
+                state.queued.extend(events)
                 if not state.flush_scheduled:
                     state.flush_scheduled = True
                     delay = max(0.0, state.last_sent + self.window - now)
                     self._spawn(delay, lambda: self.flush(room))
         if send_now:
-            self._send(event, payload, room)
+            self._send_events(state.session_id, room, events)
 
     def flush(self, room: str) -> None:
         """Sends the room's queue: a lone event as itself, several as one `room:batch`."""
@@ -90,10 +95,14 @@ class RoomCoalescer:
             state.last_sent = self._clock()
             if not events:
                 return
+        self._send_events(state.session_id, room, events)
+
+    def _send_events(self, session_id: int, room: str, events: list[list[Any]]) -> None:
+        """A lone event as itself, several as one `room:batch`."""
         if len(events) == 1:
             self._send(events[0][0], events[0][1], room)
         else:
-            batch = {"session_id": state.session_id, "events": in_seq_order(events)}
+            batch = {"session_id": session_id, "events": in_seq_order(events)}
             self._send(BATCH_EVENT, batch, room)
 
     def pending(self, room: str) -> int:

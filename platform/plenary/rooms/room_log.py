@@ -33,11 +33,26 @@ def append(
     The insert goes out at once (one statement, no unit of work): a seq collision raises
     IntegrityError here, inside the caller's retry.
     """
+    wire = record(client, db, session_id, kind, payload, now=now, seq=seq)
+    emit_after_commit(db, session_id, kind, wire)
+    return wire
+
+
+def record(
+    client: redis.Redis,
+    db: OrmSession,
+    session_id: int,
+    kind: str,
+    payload: dict[str, Any],
+    *,
+    now: datetime,
+    seq: int | None = None,
+) -> dict[str, Any]:
+    """`append` without the broadcast: for a caller that sends several events as one."""
     seq = seq if seq is not None else sequence.next_seq(client, db, session_id)
     wire = {"seq": seq, "session_id": session_id, **payload}
     db.execute(insert(ROOM_EVENTS), {"session_id": session_id, "seq": seq, "kind": kind,
                                      "payload": wire, "created_at": now})  # fmt: skip
-    emit_after_commit(db, session_id, kind, wire)
     return wire
 
 
