@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> None:
     db.bind(env["DATABASE_URL"])
     sink = LatencySink(args.smtp_latency).start()
     processes = Processes(env, folder)
-    shape = _shape(args)
+    shape, host = _shape(args), machine()  # load average before the first repetition
     print(f"{name}: {count} registrations × {reps}, SMTP latency {args.smtp_latency} s; "
           f"{shape}; database {env['DATABASE_URL'].split(':')[0]}")  # fmt: skip
     try:
@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> None:
         f"duplicated {medians['duplicates_total']}  (*redis: the whole server's CPU)"
     )
     path = write(name, {
-        "scenario": name, "machine": {**machine(), "layout": "unpinned, all on 2 cores"},
+        "scenario": name, "machine": {**host, "layout": "unpinned, all on 2 cores"},
         "count": count, "reps": reps, "smtp_latency": args.smtp_latency, "shape": shape,
         "database": env["DATABASE_URL"].split(":")[0], "median": medians, "runs": runs,
     })  # fmt: skip

@@ -60,7 +60,10 @@ def configure_celery(app: Celery, redis_url: str) -> Celery:
         # (`plenary mailer`); `plenary worker` alone consumes both queues.
         task_routes={"plenary.mail.*": {"queue": MAIL_QUEUE}},
         broker_connection_retry_on_startup=True,
-        broker_transport_options={"visibility_timeout": 3600},
+        # max_connections: kombu's Redis pool per channel (default 10) raises, not waits, when
+        # exhausted; a gevent mailer acking 50 tasks at once hit it ("Couldn't ack …
+        # MaxConnectionsError"), and its consumer then stopped. Opened on demand.
+        broker_transport_options={"visibility_timeout": 3600, "max_connections": 200},
         timezone="UTC",
         enable_utc=True,
     )
