@@ -74,6 +74,7 @@ def run(scenario: str, keys: list[str], cfgs: list[dict], node_counts: list[int]
                     tokens = {t.key: t.tokens(most) for t in live}
                     for rep in range(reps):
                         for target in live:
+                            procstat.wait_quiet([pid for t in live for pid in t.pids])
                             run_id = f"{int(time.time() * 1000)}-{target.key}{nodes}-{rep}"
                             result = one_run(target, rooms[target.key], tokens[target.key], cfg,
                                              duration, run_id, smoke, deflate)  # fmt: skip

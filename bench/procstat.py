@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import resource
+import time
 from pathlib import Path
 
 TICK = os.sysconf("SC_CLK_TCK")
@@ -91,3 +92,17 @@ def pid_cpu_seconds(pids: list[int]) -> dict[int, float]:
         if fields:
             found[pid] = (int(fields[11]) + int(fields[12])) / TICK
     return found
+
+
+def wait_quiet(pids: list[int], *, busy: float = 0.05, window: float = 0.5,
+               timeout: float = 30.0) -> float:  # fmt: skip
+    """Waits until the processes use less than `busy` of a core over `window` seconds (the
+    previous run's disconnects handled: all targets share the server core), at most
+    `timeout`; returns the seconds waited."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        before = cpu_seconds(pids)
+        time.sleep(window)
+        if cpu_seconds(pids) - before < busy * window:
+            break
+    return round(time.monotonic() - started, 2)

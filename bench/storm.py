@@ -32,6 +32,7 @@ def join_storm(keys: list[str], attendees: int, window: float, reps: int) -> dic
         rooms = {t.key: t.rooms(1)[0] for t in targets}
         for rep in range(reps):
             for target in targets:
+                procstat.wait_quiet([pid for t in targets for pid in t.pids])
                 spec = {"mode": "joinstorm", "server_pids": target.pids, "timeout": 30,
                         "attendees": _attendees(target, rooms[target.key], attendees),
                         "ramp": attendees / window}  # fmt: skip
