@@ -130,7 +130,7 @@ def attendance_rows(payload: dict) -> list[list]:
 def vote_rows(payload: dict) -> list[list]:
     cells, ok = {}, None
     for key, s in payload["rows"].items():
-        cells[key] = (f"{s['votes_ok']:,}/{s['votes_sent']:,} acked, p50/p99 "
+        cells[key] = (f"{int(s['votes_ok']):,}/{int(s['votes_sent']):,} acked, p50/p99 "
                       f"{s['ack_p50_ms']:.0f}/{s['ack_p99_ms']:.0f} ms, "
                       f"≤ {s['updated_per_question_s_max_all']} updates/s a question, "
                       f"exact: {'yes' if s['counts_exact_all'] else 'no'}")  # fmt: skip
