@@ -36,7 +36,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from bench import runner
-from bench.mailsink import SinkServer
+from bench.mailsink import MailSink
 from plenary.certificates.files import render_and_store
 from plenary.certificates.issuing import issue_certificates
 from plenary.certificates.runs import start_run
@@ -169,7 +169,7 @@ def end_to_end(
     """Starts the certificate run as the organizer's POST does and waits for every email.
     With `mailer`, the production shape: the worker takes the `celery` queue and a gevent
     `plenary mailer` of that many greenlets sends the emails; else the worker does both."""
-    server = SinkServer().start()
+    server = MailSink().start()
     env = {**env, "SMTP_URL": server.url}
     configure_celery(task_client, redis_url)
     queues = ["--queues=celery"] if mailer else []
@@ -217,7 +217,7 @@ def end_to_end(
             "load_average_1min": [load_before, load_after]}  # fmt: skip
 
 
-def cpu_now(tiers: list[subprocess.Popen], server: SinkServer, database: str) -> dict[str, float]:
+def cpu_now(tiers: list[subprocess.Popen], server: MailSink, database: str) -> dict[str, float]:
     """CPU seconds used so far by the workers (and their pools), the sink's thread, the PostgreSQL
     backends connected to `database` plus the server's own background processes (WAL writer,
     checkpointer: shared with other users of the server), and redis-server (shared too)."""

@@ -3,19 +3,17 @@ process, which keeps per message only what the checks need and nothing else.
 
 It counts each message's `X-Plenary-Key` (so a certificate emailed twice shows), checks that
 a PDF is attached (the part's header and the base64 of "%PDF-" after it), and wakes whoever
-waits once `expected` distinct keys have arrived. Its CPU is that of its event-loop thread,
-read from /proc.
+waits once `expected` distinct keys have arrived. The server around it (a free port, its
+thread and that thread's CPU) is `smtp_sink.SinkServer`.
 """
 
 from __future__ import annotations
 
 import collections
 import re
-import socket
 import threading
 
-import psutil
-from aiosmtpd.controller import Controller
+from bench.smtp_sink import SinkServer
 
 KEY = re.compile(rb"^X-Plenary-Key:\s*(\S+)", re.MULTILINE | re.IGNORECASE)
 PDF_PART = b"Content-Type: application/pdf"
@@ -56,33 +54,12 @@ class Sink:
         return sum(self.keys.values())
 
 
-class SinkServer:
-    """The sink listening on a free port of 127.0.0.1 until `stop()`."""
+class MailSink(SinkServer):
+    """The certificate sink listening on a free port of 127.0.0.1 until `stop()`."""
 
     def __init__(self) -> None:
-        self.sink = Sink()
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.controller = Controller(
-            self.sink, hostname="127.0.0.1", port=self.port, data_size_limit=0
-        )
+        super().__init__(Sink())
 
     @property
-    def url(self) -> str:
-        return f"smtp://127.0.0.1:{self.port}"
-
-    def start(self) -> SinkServer:
-        self.controller.start()
-        return self
-
-    def stop(self) -> None:
-        self.controller.stop()
-
-    def cpu_seconds(self) -> float:
-        """CPU used so far by the thread running the server's event loop."""
-        thread_id = self.controller._thread.native_id
-        for thread in psutil.Process().threads():
-            if thread.id == thread_id:
-                return thread.user_time + thread.system_time
-        return 0.0
+    def sink(self) -> Sink:
+        return self.handler

@@ -79,31 +79,31 @@ class _Controller(Controller):
         return _CountingSMTP(self.handler, **self.SMTP_kwargs)
 
 
-class LatencySink:
-    def __init__(self, latency: float) -> None:
+class SinkServer:
+    """An aiosmtpd `handler` listening on a free port of 127.0.0.1, in a thread, until
+    `stop()`; `cpu_seconds()` is that thread's CPU, apart from the rest of the bench."""
+
+    controller_class = Controller
+
+    def __init__(self, handler) -> None:
         logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command
-        self.handler = LatencyHandler(latency)
+        self.handler = handler
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
-        self.controller = _Controller(self.handler, hostname="127.0.0.1", port=self.port,
-                                      data_size_limit=0)  # fmt: skip
+        self.controller = self.controller_class(handler, hostname="127.0.0.1", port=self.port,
+                                                data_size_limit=0)  # fmt: skip
 
     @property
     def url(self) -> str:
         return f"smtp://127.0.0.1:{self.port}"
 
-    def start(self) -> LatencySink:
+    def start(self):
         self.controller.start()
         return self
 
     def stop(self) -> None:
         self.controller.stop()
-
-    def received(self, prefix: str = "") -> int:
-        """Messages accepted for recipients whose address starts with `prefix`."""
-        with self.handler.lock:
-            return sum(n for to, n in self.handler.recipients.items() if to.startswith(prefix))
 
     def cpu_seconds(self) -> float:
         """CPU time of the sink's event-loop thread (Linux: a per-thread clock)."""
@@ -111,3 +111,15 @@ class LatencySink:
         if thread is None or thread.ident is None:
             return 0.0
         return time.clock_gettime(time.pthread_getcpuclockid(thread.ident))
+
+
+class LatencySink(SinkServer):
+    controller_class = _Controller
+
+    def __init__(self, latency: float) -> None:
+        super().__init__(LatencyHandler(latency))
+
+    def received(self, prefix: str = "") -> int:
+        """Messages accepted for recipients whose address starts with `prefix`."""
+        with self.handler.lock:
+            return sum(n for to, n in self.handler.recipients.items() if to.startswith(prefix))
