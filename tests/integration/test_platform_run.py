@@ -59,6 +59,16 @@ def family(process: subprocess.Popen) -> list[psutil.Process]:
     return psutil.Process(process.pid).children(recursive=True)
 
 
+def command_lines(processes: list[psutil.Process]) -> str:
+    """The command lines of those still running: a pool child may exit (and linger as a
+    zombie for a moment) between the listing and the read."""
+    lines = []
+    for process in processes:
+        with contextlib.suppress(psutil.Error):
+            lines.append(" ".join(process.cmdline()))
+    return " ".join(lines)
+
+
 def run_and_stop(folder, env, stop_signal) -> tuple[float, str]:
     platform = Platform(folder, env)
     process, base = platform.process, platform.base
@@ -68,8 +78,9 @@ def run_and_stop(folder, env, stop_signal) -> tuple[float, str]:
         sessions = requests.get(f"{base}/api/v1/events/hr-forum/sessions", timeout=5).json()
         assert any(s["status"] == "live" for s in sessions["sessions"])
         children = family(process)
-        names = " ".join(" ".join(child.cmdline()) for child in children)
+        names = command_lines(children)
         assert "plenary web" in names and "plenary worker" in names and "plenary beat" in names
+        assert "plenary mailer" in names
         process.send_signal(stop_signal)
         process.wait(timeout=60)
     finally:
